@@ -1,0 +1,433 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP client of the AR System REST API: session, authentication, retries, paging, AR errors.
+
+It knows entries and forms, nothing of users. One ARClient per module run
+holds one requests.Session (keep-alive, a connection pool sized for the
+module's concurrency) and one token; it is safe to share between threads.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import datetime
+import json
+import random
+import threading
+import time
+
+try:
+    from urllib.parse import quote, unquote, urlencode, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, this only keeps sanity's compile test quiet
+    quote = unquote = urlencode = urlsplit = None
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised only where requests is missing
+    requests = HTTPAdapter = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible_collections.helix.users.plugins.module_utils.errors import (
+    AR_GUEST_USER,
+    AR_SERVER_BUSY,
+    HelixAPIError,
+    HelixAuthError,
+    HelixConnectionError,
+    parse_ar_messages,
+    summarize_body,
+)
+
+ENTRY_PATH = '/api/arsys/v1/entry/'
+LOGIN_PATH = '/api/jwt/login'
+LOGOUT_PATH = '/api/jwt/logout'
+REDACTED = '********'
+
+
+def strip_token(text):
+    """The bare token from a login reply: real tenants send it bare, the guide shows it quoted and prefixed."""
+    token = (text or '').strip()
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in '"\'':
+        token = token[1:-1].strip()
+    if token[:7].upper() == 'AR-JWT ':
+        token = token[7:].strip()
+    return token
+
+
+def token_expiry(token):
+    """ISO 8601 UTC time of the JWT's exp claim, or None when the token is not a readable JWT."""
+    try:
+        payload = token.split('.')[1]
+        payload += '=' * (-len(payload) % 4)
+        exp = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')))['exp']
+        moment = datetime.datetime.fromtimestamp(int(exp), tz=datetime.timezone.utc)
+    except Exception:  # pylint: disable=broad-except
+        return None  # an opaque token is legal; its lifetime is then simply unknown
+    return moment.isoformat().replace('+00:00', 'Z')
+
+
+def entry_id(entry):
+    """The Request ID of a listed entry: its values, else the end of its self link."""
+    values = entry.get('values') or {}
+    if values.get('Request ID'):
+        return values['Request ID']
+    try:
+        href = entry['_links']['self'][0]['href']
+    except (KeyError, IndexError, TypeError):
+        return None
+    return unquote(urlsplit(href).path.rstrip('/').rsplit('/', 1)[-1])
+
+
+class RecoveredCreate(object):
+    """Stands in for a create reply that was lost, when the entry was found to exist."""
+
+    def __init__(self, entry_id_):
+        self.entry_id = entry_id_
+
+
+class ARClient(object):
+    """AR REST client.
+
+    :param url: base URL of the tenant.
+    :param token: a token to use; the client then does not log out at close().
+    :param username, password, auth_string: credentials to log in, and to log in again when a token expires.
+    :param max_retries: retries after the first attempt on connection errors, 429, 5xx and AR message 93.
+    :param backoff: first backoff delay in seconds; doubled each retry, capped at backoff_max, with jitter.
+    :param pool_size: connections kept alive, at least the number of threads sharing the client.
+    """
+
+    def __init__(self, url, username=None, password=None, auth_string=None, token=None,
+                 validate_certs=True, ca_path=None, timeout=30, max_retries=3,
+                 backoff=0.5, backoff_max=8.0, pool_size=10, sleep=time.sleep):
+        parts = urlsplit(url or '')
+        if parts.scheme not in ('http', 'https') or not parts.netloc:
+            raise HelixConnectionError(
+                "helix_url must be an absolute http:// or https:// URL such as https://acme.onbmc.com, got %r" % (url,))
+        if parts.username or parts.password:
+            raise HelixConnectionError('helix_url must not carry credentials; use helix_username and helix_password')
+        self.base_url = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path.rstrip('/'))
+        self.username = username
+        self._password = password
+        self._auth_string = auth_string
+        self._token = strip_token(token) if token else None
+        self._owns_token = False
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._login_lock = threading.Lock()
+        self.api_calls = 0
+        self.retries = 0
+        self.relogins = 0
+
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
+        self.session.mount('http://', adapter)
+        self.session.mount('https://', adapter)
+        self.session.headers['Accept'] = 'application/json'
+        if not validate_certs:
+            self.session.verify = False
+            try:
+                requests.packages.urllib3.disable_warnings()  # the user chose this; the warning would only repeat it
+            except AttributeError:
+                pass
+        elif ca_path:
+            self.session.verify = ca_path
+
+    # ---------------------------------------------------------------- secrets
+    def _secrets(self):
+        return [secret for secret in (self._password, self._auth_string, self._token) if secret]
+
+    def redact(self, text):
+        """text with every secret the client holds replaced; applied to every error message."""
+        text = '' if text is None else str(text)
+        for secret in self._secrets():
+            text = text.replace(secret, REDACTED)
+        return text
+
+    @property
+    def token(self):
+        return self._token
+
+    def keep_token(self):
+        """Leave the current token logged in at close(): it is handed over to the caller."""
+        self._owns_token = False
+
+    @property
+    def can_login(self):
+        return bool(self.username and self._password)
+
+    # ---------------------------------------------------------------- low level
+    def _count(self, name='api_calls'):
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def _url(self, path, params=None):
+        url = self.base_url + path
+        if params:
+            # quote (not quote_plus): %20 for spaces is what every AR server decodes the same way
+            url += '?' + urlencode([(k, v) for k, v in params.items() if v is not None], quote_via=quote)
+        return url
+
+    def _send(self, method, url, token, json_body=None, form=None):
+        headers = {}
+        if token:
+            headers['Authorization'] = 'AR-JWT ' + token
+        self._count()
+        try:
+            return self.session.request(method, url, headers=headers, json=json_body, data=form,
+                                        timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise HelixConnectionError(self.redact(
+                'TLS failure talking to %s: %s. Set ca_path to the CA bundle of the tenant certificate,'
+                ' or validate_certs: false for a test system.' % (self.base_url, _reason(exc))))
+
+    def _delay(self, attempt):
+        delay = min(self.backoff_max, self.backoff * (2 ** attempt))
+        return random.uniform(delay / 2.0, delay)  # jitter: concurrent workers do not retry in lockstep
+
+    @staticmethod
+    def _retryable(response):
+        if response.status_code == 429 or response.status_code >= 500:
+            return True
+        return any(m.number == AR_SERVER_BUSY for m in parse_ar_messages(response.text))
+
+    def request(self, method, path, params=None, json_body=None, form=None, ok=(200,), auth=True,
+                operation=None, recover=None, relogin=True):
+        """Send one API request with retries and re-login; return the requests.Response.
+
+        :param ok: statuses that count as success.
+        :param relogin: log in again once on a 401 when credentials are known.
+        :param recover: for POST: a callable run when the outcome of the POST is unknown (lost reply,
+            timeout, 5xx); returns the id of the entry if it was in fact created, else None. Without it
+            such a POST is not repeated.
+        :return: the response, or a RecoveredCreate when recover() found the entry.
+        """
+        operation = operation or '%s %s' % (method, path)
+        url = self._url(path, params)
+        attempt = 0
+        relogged = False
+        while True:
+            token = self._ensure_token() if auth else None
+            try:
+                response = self._send(method, url, token, json_body=json_body, form=form)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                failure = HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
+                    operation, attempt + 1, _reason(exc))))
+                response = None
+            if response is not None:
+                if response.status_code == 401 and auth:
+                    if relogin and not relogged and self.can_login:
+                        relogged = True
+                        self._relogin(token)
+                        continue
+                    raise self._auth_error(response, operation)
+                if response.status_code in ok:
+                    return response
+                if not self._retryable(response):
+                    raise self._api_error(response, operation)
+                failure = self._api_error(response, operation, attempt + 1)
+            # 429 is refused before any work; any other failure of a POST may have committed it.
+            outcome_unknown = method == 'POST' and (response is None or response.status_code != 429)
+            if attempt >= self.max_retries:
+                raise failure
+            if outcome_unknown and recover is None:
+                raise failure
+            self._sleep(self._delay(attempt))
+            attempt += 1
+            self._count('retries')
+            if outcome_unknown:
+                found = recover()
+                if found is not None:
+                    return RecoveredCreate(found)
+
+    def _api_error(self, response, operation, attempts=None):
+        messages = parse_ar_messages(response.text)
+        if messages:
+            detail = '; '.join(str(message) for message in messages)
+        else:
+            detail = summarize_body(response.text, response.headers.get('Content-Type'))
+        tried = ' after %d attempt(s)' % attempts if attempts and attempts > 1 else ''
+        return HelixAPIError(self.redact('%s failed with HTTP %s%s: %s' % (operation, response.status_code, tried, detail)),
+                             status=response.status_code, messages=messages)
+
+    def _auth_error(self, response, operation):
+        messages = parse_ar_messages(response.text)
+        detail = '; '.join(str(m) for m in messages) or summarize_body(response.text, response.headers.get('Content-Type'))
+        how = ('log in with helix_username/helix_password, or get a new token with helix.users.helix_token'
+               if not self.can_login else 'logging in again did not help')
+        return HelixAuthError(self.redact('%s was refused (HTTP 401): the token is expired, revoked or invalid (%s); %s.' % (
+            operation, detail, how)), status=401, messages=messages)
+
+    # ---------------------------------------------------------------- auth
+    def _ensure_token(self):
+        if self._token is None:
+            with self._login_lock:
+                if self._token is None:
+                    self.login()
+        return self._token
+
+    def _relogin(self, stale_token):
+        with self._login_lock:
+            if self._token == stale_token:  # another thread may have renewed it already
+                self._count('relogins')
+                self._token = None
+                self.login()
+
+    def login(self):
+        """Log in with the credentials; returns the token."""
+        if not self.can_login:
+            raise HelixAuthError('No usable credentials: give helix_token, or helix_username with helix_password.')
+        form = {'username': self.username, 'password': self._password}
+        if self._auth_string:
+            form['authString'] = self._auth_string
+        operation = 'Login of user %r' % self.username
+        try:
+            response = self.request('POST', LOGIN_PATH, form=form, auth=False, operation=operation, recover=lambda: None)
+        except HelixAPIError as exc:
+            if exc.status in (401, 403):
+                raise HelixAuthError(self.redact('Authentication failed for user %r: %s' % (
+                    self.username, '; '.join(str(m) for m in exc.messages) or 'HTTP %s' % exc.status)),
+                    status=exc.status, messages=exc.messages)
+            raise
+        warnings = parse_ar_messages(response.headers.get('X-AR-Messages'))
+        if any(m.number == AR_GUEST_USER for m in warnings):
+            # A server that allows guests answers an unknown user with a (guest) token; that is no login.
+            raise HelixAuthError(self.redact(
+                'Authentication failed for user %r: the server does not know this user and would only'
+                ' grant a guest session (AR 59).' % self.username), status=response.status_code, messages=warnings)
+        token = strip_token(response.text)
+        if not token or ' ' in token or '<' in token:
+            raise HelixAuthError('Login of user %r returned no token (%s).' % (
+                self.username, summarize_body(response.text, response.headers.get('Content-Type'))))
+        self._token = token
+        self._owns_token = True
+        return token
+
+    def logout(self):
+        """Log the current token out; False when the server no longer accepted it."""
+        if not self._token:
+            return False
+        try:
+            self.request('POST', LOGOUT_PATH, ok=(200, 204), operation='Logout', relogin=False)
+            return True
+        except HelixAuthError:
+            return False
+        finally:
+            self._token = None
+            self._owns_token = False
+
+    def close(self):
+        """Log out a token this client obtained itself, and release the connections. Never raises."""
+        try:
+            if self._owns_token and self._token:
+                self.logout()
+        except Exception:  # pylint: disable=broad-except
+            pass  # closing must not hide the error that may be on its way out
+        finally:
+            self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # ---------------------------------------------------------------- entries
+    @staticmethod
+    def form_path(form, entry_id_=None):
+        path = ENTRY_PATH + quote(form, safe='')
+        if entry_id_ is not None:
+            path += '/' + quote(str(entry_id_), safe='')
+        return path
+
+    def list_pages(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+        """Yield the entries matching q as lists, one per request.
+
+        Pages continue until a page is empty or has no _links.next: a server cap (Maximum Entries
+        Returned by GetList) can return a short page while more rows exist. The offset advances by
+        what was received, not by what was asked for.
+        """
+        offset = 0
+        page_size = max(1, int(page_size))
+        while True:
+            want = page_size if not limit else min(page_size, limit - offset)
+            params = dict(q=q or None, fields=_fields_param(fields), sort=sort or None, offset=offset, limit=want)
+            body = self.request('GET', self.form_path(form), params=params,
+                                operation='Listing form %r%s' % (form, ' with q=%s' % q if q else '')).json()
+            entries = body.get('entries') or []
+            if entries:
+                yield entries
+            offset += len(entries)
+            links = body.get('_links')
+            if not entries or (limit and offset >= limit):
+                return
+            if isinstance(links, dict) and not links.get('next'):
+                return
+            # No _links at all (older servers, the guide's shape): go on until an empty page.
+
+    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+        """Yield the entries matching q, across all pages (see list_pages)."""
+        for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit):
+            yield from page
+
+    def get_entry(self, form, entry_id_, fields=None):
+        """The entry's values, or None when it does not exist (AR 302)."""
+        params = {'fields': _fields_param(fields)} if fields else None
+        try:
+            response = self.request('GET', self.form_path(form, entry_id_), params=params,
+                                    operation='Reading %s entry %s' % (form, entry_id_))
+        except HelixAPIError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return response.json().get('values') or {}
+
+    def create_entry(self, form, values, recover=None):
+        """Create an entry; return its Request ID (from Location).
+
+        :param recover: callable returning the id of the entry if it exists (looked up by its key),
+            used when the reply to the POST is lost, so that no retry creates a duplicate.
+        """
+        response = self.request('POST', self.form_path(form), json_body={'values': values}, ok=(200, 201),
+                                operation='Creating %s entry' % form, recover=recover)
+        if isinstance(response, RecoveredCreate):
+            return response.entry_id
+        location = response.headers.get('Location') or ''
+        new_id = unquote(urlsplit(location).path.rstrip('/').rsplit('/', 1)[-1]) if location else None
+        if not new_id and recover is not None:
+            new_id = recover()
+        return new_id
+
+    def update_entry(self, form, entry_id_, values):
+        self.request('PUT', self.form_path(form, entry_id_), json_body={'values': values}, ok=(200, 204),
+                     operation='Updating %s entry %s' % (form, entry_id_))
+
+    def delete_entry(self, form, entry_id_):
+        self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204),
+                     operation='Deleting %s entry %s' % (form, entry_id_))
+
+
+def _fields_param(fields):
+    if not fields:
+        return None
+    return 'values(%s)' % ','.join(fields)
+
+
+def _reason(exc):
+    """The innermost reason of a requests exception, without the URL noise."""
+    reason = exc
+    for _dummy in range(5):
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            break
+        reason = inner
+    return '%s: %s' % (type(reason).__name__, reason)

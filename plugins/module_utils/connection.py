@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options of every helix.users module, defined once.
+
+CONNECTION_OPTIONS is the single source of truth: it produces the modules'
+argument spec (with the HELIX_* environment fallbacks and no_log), the
+authentication rules, and the documentation fragment
+(plugins/doc_fragments/connection.py renders it), so the three never drift.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible.module_utils.basic import env_fallback
+
+# Each entry: the argument-spec keys (type, required, default, no_log, ...)
+# plus 'env' (the fallback variable) and 'description' (list of doc lines).
+CONNECTION_OPTIONS = {
+    'helix_url': dict(
+        type='str', required=True, env='HELIX_URL',
+        description=[
+            'Base URL of the Helix tenant (its AR System REST API), for example V(https://acme.onbmc.com)'
+            ' or V(http://127.0.0.1:8008) for the bundled simulator.',
+        ],
+    ),
+    'helix_username': dict(
+        type='str', env='HELIX_USERNAME',
+        description=[
+            'Login name used to obtain a token with C(POST /api/jwt/login).',
+            'Required with O(helix_password) unless O(helix_token) is given.',
+        ],
+    ),
+    'helix_password': dict(
+        type='str', no_log=True, env='HELIX_PASSWORD',
+        description=['Password of O(helix_username).'],
+    ),
+    'helix_auth_string': dict(
+        type='str', no_log=True, env='HELIX_AUTH_STRING',
+        description=['AR C(authString) sent with the login, for external authentication.'],
+    ),
+    'helix_token': dict(
+        type='str', no_log=True, env='HELIX_TOKEN',
+        description=[
+            'A token obtained with M(helix.users.helix_token). When given, the module neither logs in nor out,'
+            ' so a whole play can share one session.',
+            'When credentials are given too, they are used only to log in again if the token expires.',
+        ],
+    ),
+    'validate_certs': dict(
+        type='bool', default=True, env='HELIX_VALIDATE_CERTS',
+        description=['Whether to verify the TLS certificate of the tenant. Turn off only for testing.'],
+    ),
+    'ca_path': dict(
+        type='path', env='HELIX_CA_PATH',
+        description=['A CA bundle (PEM) to verify the tenant certificate with, for private certificate authorities.'],
+    ),
+    'timeout': dict(
+        type='int', default=30, env='HELIX_TIMEOUT',
+        description=['Seconds to wait for each HTTP request.'],
+    ),
+    'max_retries': dict(
+        type='int', default=3, env='HELIX_MAX_RETRIES',
+        description=[
+            'Retries after the first attempt (V(3) means at most 4 tries), with exponential backoff and jitter,'
+            ' on connection errors, HTTP 429, HTTP 5xx and AR message 93.',
+            'A create whose outcome is unknown is never repeated blindly: the entry is looked up first.',
+        ],
+    ),
+}
+
+# Arguments ansible's argument spec understands; the rest of a table entry is documentation.
+_SPEC_KEYS = ('type', 'required', 'default', 'no_log', 'choices', 'aliases', 'elements')
+
+# Either a token, or a username with a password.
+REQUIRED_ONE_OF = [('helix_token', 'helix_username')]
+REQUIRED_TOGETHER = [('helix_username', 'helix_password')]
+
+
+def connection_argument_spec():
+    """The argument spec of the connection options, env fallbacks included."""
+    spec = {}
+    for name, option in CONNECTION_OPTIONS.items():
+        entry = dict((key, option[key]) for key in _SPEC_KEYS if key in option)
+        entry['fallback'] = (env_fallback, [option['env']])
+        spec[name] = entry
+    return spec
+
+
+def connection_module_kwargs(required_one_of=None, required_together=None, **kwargs):
+    """Keyword arguments for AnsibleModule that enforce the authentication rules, plus a module's own rules."""
+    kwargs['required_one_of'] = copy.deepcopy(REQUIRED_ONE_OF) + list(required_one_of or [])
+    kwargs['required_together'] = copy.deepcopy(REQUIRED_TOGETHER) + list(required_together or [])
+    return kwargs
+
+
+def connection_doc_options():
+    """The options section of the documentation fragment, rendered from the table."""
+    options = {}
+    for name, option in CONNECTION_OPTIONS.items():
+        doc = dict(description=list(option['description']) + [
+            'If not set, the value of the E(%s) environment variable is used.' % option['env']])
+        doc['type'] = option['type']
+        for key in ('required', 'default', 'choices', 'aliases', 'elements'):
+            if key in option:
+                doc[key] = option[key]
+        options[name] = doc
+    return options
+
+
+def connection_params(params):
+    """The connection options of a module's validated parameters."""
+    return dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
+
+
+def helix_argument_spec(**module_options):
+    """The connection options plus a module's own options."""
+    spec = connection_argument_spec()
+    spec.update(module_options)
+    return spec
+
+
+def build_client(params, pool_size=10):
+    """An ARClient configured from a module's connection options."""
+    from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+    return ARClient(
+        params['helix_url'],
+        username=params.get('helix_username'),
+        password=params.get('helix_password'),
+        auth_string=params.get('helix_auth_string'),
+        token=params.get('helix_token'),
+        validate_certs=params.get('validate_certs', True),
+        ca_path=params.get('ca_path'),
+        timeout=params.get('timeout') or 30,
+        max_retries=params.get('max_retries', 3),
+        pool_size=pool_size,
+    )
+
+
+def run_module(module, work, pool_size=10):
+    """The shared module skeleton: build the client, run work(client) -> result dict, close, return.
+
+    The client is closed (a token it obtained is logged out) before the module
+    returns, on success and on failure, so api_calls includes the logout. A
+    HelixError becomes a failure carrying its AR messages; work may also raise
+    it with extra result keys in exc.result.
+    """
+    from ansible.module_utils.basic import missing_required_lib
+    from ansible_collections.helix.users.plugins.module_utils import ar_client
+    from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+
+    if not ar_client.HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(ar_client.REQUESTS_IMPORT_ERROR))
+    if module.params.get('max_retries') is not None and module.params['max_retries'] < 0:
+        module.fail_json(msg='max_retries must be 0 or more, got %d' % module.params['max_retries'])
+    if module.params.get('timeout') is not None and module.params['timeout'] <= 0:
+        module.fail_json(msg='timeout must be a positive number of seconds, got %d' % module.params['timeout'])
+    try:
+        client = build_client(module.params, pool_size=pool_size)
+    except HelixError as exc:
+        module.fail_json(msg=str(exc))
+    result = failure = None
+    try:
+        result = work(client)
+    except HelixError as exc:
+        failure = exc
+    finally:
+        client.close()
+    if failure is not None:
+        extra = dict(getattr(failure, 'result', None) or {})
+        extra.update(failure.as_dict())
+        module.fail_json(msg=client.redact(str(failure)), api_calls=client.api_calls, **extra)
+    result['api_calls'] = client.api_calls
+    module.exit_json(**result)

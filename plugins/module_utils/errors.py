@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed errors of the AR client.
+
+An error carries what a user needs to act (HTTP status, AR message number,
+text and appended text, what was being done) and never a header, a request
+body, a password or a token.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+# AR message numbers the client and the modules act on or name.
+AR_AUTH_FAILED = 623
+AR_GUEST_USER = 59
+AR_NO_SUCH_ENTRY = 302
+AR_NO_SUCH_FORM = 303
+AR_BAD_SELECTION = 306
+AR_REQUIRED_FIELD = (307, 326)
+AR_NO_SUCH_FIELD = 314
+AR_NO_ACCESS = (330, 333, 353)
+AR_DUPLICATE = 382
+AR_SERVER_BUSY = 93
+
+_TAG = re.compile(r'<[^>]*>')
+_SPACE = re.compile(r'\s+')
+
+
+class ARMessage(object):
+    """One element of an AR error array."""
+
+    def __init__(self, number=None, text=None, appended=None, message_type=None):
+        self.number = number
+        self.text = text
+        self.appended = appended
+        self.message_type = message_type
+
+    @classmethod
+    def from_dict(cls, data):
+        number = data.get('messageNumber')
+        try:
+            number = int(number) if number is not None else None
+        except (TypeError, ValueError):
+            pass
+        return cls(number, data.get('messageText'), data.get('messageAppendedText'), data.get('messageType'))
+
+    def as_dict(self):
+        return dict(number=self.number, type=self.message_type, text=self.text, appended_text=self.appended)
+
+    def __str__(self):
+        parts = []
+        if self.number is not None:
+            parts.append('AR %s' % self.number)
+        if self.text:
+            parts.append(self.text)
+        if self.appended:
+            parts.append(self.appended)
+        return ': '.join(parts)
+
+
+def parse_ar_messages(text):
+    """The AR messages in a body or X-AR-Messages header; [] for empty, plain-text or HTML bodies."""
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        return []
+    return [ARMessage.from_dict(item) for item in data if isinstance(item, dict)]
+
+
+def summarize_body(text, content_type=''):
+    """A short, single-line description of a non-JSON error body (HTML pages reduced to their text)."""
+    if not text:
+        return 'empty body'
+    if 'html' in (content_type or '').lower() or text.lstrip().startswith('<'):
+        stripped = _SPACE.sub(' ', _TAG.sub(' ', text)).strip()
+        return 'an HTML page%s' % ((': ' + stripped[:120]) if stripped else '')
+    return _SPACE.sub(' ', text).strip()[:200]
+
+
+class HelixError(Exception):
+    """Base of every error the client raises.
+
+    :param msg: what went wrong, in words; already free of secrets.
+    :param status: HTTP status, when there was an answer.
+    :param messages: the ARMessage list of the answer.
+    """
+
+    def __init__(self, msg, status=None, messages=None):
+        super(HelixError, self).__init__(msg)
+        self.msg = msg
+        self.status = status
+        self.messages = list(messages or [])
+
+    @property
+    def number(self):
+        """The first AR message number, or None."""
+        for message in self.messages:
+            if message.number is not None:
+                return message.number
+        return None
+
+    def has_number(self, *numbers):
+        return any(message.number in numbers for message in self.messages)
+
+    def as_dict(self):
+        """Extra keys for fail_json."""
+        return dict(status=self.status, ar_messages=[message.as_dict() for message in self.messages])
+
+    def __str__(self):
+        return self.msg
+
+
+class HelixConnectionError(HelixError):
+    """No usable answer: connection refused or dropped, timeout, TLS failure."""
+
+
+class HelixAuthError(HelixError):
+    """Login refused, guest-user trap, or a token the server no longer accepts."""
+
+
+class HelixAPIError(HelixError):
+    """The server answered with an error status."""

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Building AR System qualifications (the q= parameter) safely.
+
+AR quotes field names in single quotes and string values in double quotes and
+escapes a quote inside either by doubling it. Every value and field name that
+comes from a user goes through these functions, so no input can change what a
+qualification means.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def quote_field(name):
+    """'Field Name' with any ' doubled. Field ids (101) are quoted the same way."""
+    return "'" + str(name).replace("'", "''") + "'"
+
+
+def quote_value(value):
+    """A literal: None becomes $NULL$, bool/int/float stay numbers, anything else a doubled-quote string."""
+    if value is None:
+        return '$NULL$'
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def equals(field, value):
+    return '%s = %s' % (quote_field(field), quote_value(value))
+
+
+def any_of(field, values):
+    """field equals one of values, as an OR chain in parentheses ('' for no values)."""
+    values = list(values)
+    if not values:
+        return ''
+    if len(values) == 1:
+        return equals(field, values[0])
+    return '(' + ' OR '.join(equals(field, value) for value in values) + ')'
+
+
+def all_of(*clauses):
+    """AND of the non-empty clauses, each parenthesised so an OR inside stays inside."""
+    clauses = [clause for clause in clauses if clause]
+    if len(clauses) == 1:
+        return clauses[0]
+    return ' AND '.join('(%s)' % clause for clause in clauses)
+
+
+def from_filters(filters):
+    """AND of equality filters: {field: value or [values]}."""
+    clauses = []
+    for field, value in filters.items():
+        if isinstance(value, (list, tuple)):
+            clauses.append(any_of(field, value))
+        else:
+            clauses.append(equals(field, value))
+    return all_of(*clauses)
+
+
+def chunked_any_of(field, values, max_length):
+    """Split an OR chain over many values into qualifications no longer than max_length characters.
+
+    Lets a module fetch many users by login in few requests while keeping each
+    URL within what servers and proxies accept.
+    """
+    chunk = []
+    length = 2
+    for value in values:
+        clause = equals(field, value)
+        if chunk and length + len(clause) + 4 > max_length:
+            yield any_of(field, chunk)
+            chunk, length = [], 2
+        chunk.append(value)
+        length += len(clause) + 4
+    if chunk:
+        yield any_of(field, chunk)

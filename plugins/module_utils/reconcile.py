@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Declaring many users at once: validate every item, read the population cheaply, plan, apply concurrently.
+
+Bulk work validates everything before its first write: a bad item, an unknown
+group, a create without its required fields or a purge over its limit fails
+the task with nothing written. Writes then run on a thread pool sharing the
+client (one keep-alive session, one token); one user's failure does not stop
+the others.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+from ansible_collections.helix.users.plugins.module_utils.qualification import chunked_any_of
+from ansible_collections.helix.users.plugins.module_utils.users import (
+    ACTIONS,
+    LOGIN,
+    REQUEST_ID,
+    STATUS,
+    UserError,
+    UserPlan,
+    apply_plan,
+    fields_to_read,
+    plan_user,
+    read_users,
+    selection_key,
+    validate_spec,
+)
+
+# Longest qualification sent when looking users up by login (characters before URL encoding);
+# well inside the 8 KB request line that common servers and proxies accept once encoded.
+QUALIFICATION_MAX = 2000
+# Users shown by name when a purge is refused for exceeding its limit.
+PURGE_SHOWN = 10
+
+
+class BulkError(HelixError):
+    """A bulk task refused before any write; `result` holds what the module returns with the failure."""
+
+    def __init__(self, msg, result=None):
+        super(BulkError, self).__init__(msg)
+        self.result = result or {}
+
+
+def validate_items(items, item_spec, defaults):
+    """Validate every users item with the per-user argument spec; returns (specs, problems)."""
+    validator = ArgumentSpecValidator(item_spec)
+    specs, problems, seen = [], [], {}
+    for index, item in enumerate(items):
+        label = 'users[%d]' % index
+        if not isinstance(item, dict):
+            problems.append('%s must be a dict with at least login_name, got %r' % (label, item))
+            continue
+        merged = dict(defaults)
+        merged.update((key, value) for key, value in item.items() if value is not None)
+        outcome = validator.validate(merged)
+        login = item.get('login_name', item.get('name'))
+        if isinstance(login, str) and login:
+            label = '%s (%s)' % (label, login)
+        item_problems = list(outcome.error_messages)
+        if not item_problems:
+            spec = outcome.validated_parameters
+            item_problems = validate_spec(spec)
+            if not item_problems:
+                if spec['login_name'] in seen:
+                    item_problems.append('login_name %r is repeated (first in users[%d])' % (
+                        spec['login_name'], seen[spec['login_name']]))
+                else:
+                    seen[spec['login_name']] = index
+                    specs.append(spec)
+        problems.extend('%s: %s' % (label, problem) for problem in item_problems)
+    return specs, problems
+
+
+def read_population(client, logins, fields, form, page_size):
+    """Current values of the listed logins, by whichever read is cheaper.
+
+    Looking users up by login costs about len(logins)/per_batch requests; scanning the form costs
+    one request per page. The scan is tried first, within the budget of the lookups; if the form
+    turns out bigger, the logins not yet seen are looked up in batches.
+    """
+    wanted = set(logins)
+    batches = len(list(chunked_any_of(LOGIN, logins, QUALIFICATION_MAX)))
+    if batches <= 2:
+        return read_users(client, logins, fields, form, QUALIFICATION_MAX)
+    found = {}
+    for_scan = list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
+    complete = False
+    for pages, page in enumerate(client.list_pages(form, fields=for_scan, page_size=page_size), 1):
+        for entry in page:
+            values = dict(entry.get('values') or {})
+            if values.get(LOGIN) in wanted:
+                values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
+                found[values[LOGIN]] = values
+        if len(found) == len(wanted):
+            complete = True  # every listed user seen: the rest of the form does not matter
+            break
+        if pages >= batches:
+            break
+    else:
+        complete = True
+    if not complete:
+        missing = [login for login in logins if login not in found]
+        found.update(read_users(client, missing, fields, form, QUALIFICATION_MAX))
+    return found
+
+
+def plan_purge(client, purge_query, listed, form, obsolete_status, page_size):
+    """Plans that obsolete every user matched by purge_query and not listed (already obsolete ones excepted)."""
+    listed_folded = set(login.casefold() for login in listed)
+    plans = []
+    for entry in client.list_entries(form, q=purge_query, fields=[REQUEST_ID, LOGIN, STATUS], page_size=page_size):
+        values = entry.get('values') or {}
+        login = values.get(LOGIN)
+        if not login or login.casefold() in listed_folded:
+            continue
+        if selection_key(STATUS, values.get(STATUS)) == selection_key(STATUS, obsolete_status):
+            continue
+        plans.append(UserPlan(login, 'obsoleted', values.get(REQUEST_ID) or entry_id(entry),
+                              write={STATUS: obsolete_status}, before=dict(status=values.get(STATUS)),
+                              after=dict(status=obsolete_status), current=dict(values)))
+    return plans
+
+
+def plan_all(client, specs, resolver, settings, page_size):
+    """Plans for all specs (and the purge), or BulkError listing every user that cannot be planned."""
+    form = settings['form']
+    logins = [spec['login_name'] for spec in specs]
+    current = read_population(client, logins, fields_to_read(specs), form, page_size)
+    plans, problems = [], []
+    for spec in specs:
+        try:
+            plans.append(plan_user(spec, current.get(spec['login_name']), resolver,
+                                   settings['current_status'], settings['obsolete_status']))
+        except UserError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise BulkError('nothing was written: %d user%s cannot be declared: %s' % (
+            len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)))
+    if settings.get('purge'):
+        purge = plan_purge(client, settings['purge_query'], logins, form, settings['obsolete_status'], page_size)
+        limit = settings['purge_limit']
+        if len(purge) > limit:
+            shown = ', '.join(plan.login for plan in purge[:PURGE_SHOWN])
+            raise BulkError(
+                'nothing was written: the purge would obsolete %d users, more than purge_limit=%d (%s%s). '
+                'Check purge_query, or raise purge_limit if this is intended.' % (
+                    len(purge), limit, shown, ', ...' if len(purge) > PURGE_SHOWN else ''),
+                result=dict(purge_count=len(purge), purge_sample=[plan.login for plan in purge[:PURGE_SHOWN]]))
+        plans.extend(purge)
+    return plans
+
+
+def apply_all(client, plans, form, concurrency):
+    """Apply the plans that change something, `concurrency` at a time; failed ones get action 'failed'."""
+    todo = [plan for plan in plans if plan.changed]
+
+    def apply_one(plan):
+        try:
+            apply_plan(client, plan, form)
+        except HelixError as exc:
+            plan.fail(str(exc))
+
+    if concurrency <= 1 or len(todo) <= 1:
+        for plan in todo:
+            apply_one(plan)
+    else:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(apply_one, todo))
+
+
+def summarize(plans):
+    summary = dict((action, 0) for action in ACTIONS)
+    for plan in plans:
+        summary[plan.action] += 1
+    return summary
+
+
+def compact_diff(plans):
+    """One before/after pair for the whole task, keyed by login, changed users only."""
+    before, after = {}, {}
+    for plan in plans:
+        if plan.changed or plan.attempted:
+            before[plan.login] = plan.before
+            after[plan.login] = plan.after
+    return dict(before=before, after=after)

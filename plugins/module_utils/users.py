@@ -1,0 +1,395 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The User form: option ↔ field mapping, normalising, comparing, and the plan of a user's change.
+
+The plan is data (UserPlan): check mode returns it, diff mode renders it,
+normal mode applies it. Nothing here sends a request except read_users()
+and apply_plan(), which go through the ARClient.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.errors import (
+    AR_BAD_SELECTION,
+    AR_DUPLICATE,
+    AR_NO_ACCESS,
+    HelixAPIError,
+    HelixError,
+)
+from ansible_collections.helix.users.plugins.module_utils.groups import join_group_list, split_group_list
+from ansible_collections.helix.users.plugins.module_utils.qualification import chunked_any_of
+
+USER_FORM = 'User'
+LOGIN = 'Login Name'
+REQUEST_ID = 'Request ID'
+STATUS = 'Status'
+GROUP_LIST = 'Group List'
+PASSWORD = 'Password'
+MASK = '********'
+
+# Module options that are User form fields, in the order diffs and results show them.
+OPTION_FIELDS = (
+    ('full_name', 'Full Name'),
+    ('first_name', 'First Name'),
+    ('last_name', 'Last Name'),
+    ('email', 'Email Address'),
+    ('phone', 'Phone Number'),
+    ('license_type', 'License Type'),
+    ('notify_mechanism', 'Default Notify Mechanism'),
+    ('locale', 'Locale'),
+    ('time_zone', 'Time Zone'),
+    ('department', 'Department'),
+    ('company', 'Company'),
+    ('auth_string', 'Auth String'),
+)
+FIELD_OF_OPTION = dict(OPTION_FIELDS)
+
+# What helix_user_info returns for each field, and fetches by default.
+INFO_KEYS = (
+    ('request_id', REQUEST_ID),
+    ('login_name', LOGIN),
+    ('full_name', 'Full Name'),
+    ('first_name', 'First Name'),
+    ('last_name', 'Last Name'),
+    ('email', 'Email Address'),
+    ('phone', 'Phone Number'),
+    ('license_type', 'License Type'),
+    ('groups', GROUP_LIST),
+    ('notify_mechanism', 'Default Notify Mechanism'),
+    ('locale', 'Locale'),
+    ('time_zone', 'Time Zone'),
+    ('status', STATUS),
+    ('department', 'Department'),
+    ('company', 'Company'),
+)
+DEFAULT_INFO_FIELDS = [field for _key, field in INFO_KEYS]
+
+# Selection fields of the User form: AR returns labels and accepts the label or the integer.
+# Other selection fields set through `fields` compare by label: declare them by label.
+SELECTIONS = {
+    'License Type': ('Read', 'Fixed', 'Floating', 'Restricted Read'),
+    'Full Text License Type': ('None', 'Fixed', 'Floating'),
+    'Default Notify Mechanism': ('None', 'Alert', 'Email'),
+    STATUS: ('Current', 'Obsolete', 'Proposed', 'Deleted'),
+}
+
+# Fields that have their own options (or are not writable) and so may not appear in `fields`.
+RESERVED_FIELDS = {
+    LOGIN: 'login_name', STATUS: 'state', PASSWORD: 'password', GROUP_LIST: 'groups', REQUEST_ID: None,
+}
+RESERVED_FIELDS.update((field, option) for option, field in OPTION_FIELDS)
+
+ACTIONS = ('created', 'updated', 'obsoleted', 'reactivated', 'deleted', 'unchanged', 'failed')
+VERBS = {'created': 'create', 'updated': 'update', 'obsoleted': 'obsolete', 'reactivated': 'reactivate',
+         'deleted': 'delete'}
+
+
+class UserError(HelixError):
+    """A failure about one user, its message naming the user."""
+
+
+# ---------------------------------------------------------------------- normalising
+def selection_key(field, value):
+    """Comparable form of a selection value: its index when the label or number is known, else the folded text."""
+    if value is None or value == '':
+        return None
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return int(value)
+    text = str(value).strip()
+    for index, label in enumerate(SELECTIONS.get(field, ())):
+        if label.casefold() == text.casefold():
+            return index
+    return text.casefold()
+
+
+def selection_label(field, value):
+    """The label of a selection value for display and results (a value the table does not know is kept)."""
+    key = selection_key(field, value)
+    labels = SELECTIONS.get(field, ())
+    if isinstance(key, int) and key < len(labels):
+        return labels[key]
+    return value
+
+
+def text_key(value):
+    """AR keeps no empty strings: '' and null are the same; numbers compare as their text."""
+    if value is None or value == '':
+        return None
+    if isinstance(value, bool):
+        return str(int(value))
+    return str(value)
+
+
+def values_equal(field, declared, current):
+    if field in SELECTIONS:
+        return selection_key(field, declared) == selection_key(field, current)
+    return text_key(declared) == text_key(current)
+
+
+def display(field, value):
+    if field in SELECTIONS:
+        return selection_label(field, value)
+    return value
+
+
+def normalize_user(values, resolver=None):
+    """A user as helix_user_info returns it: option-named keys for the fetched fields, plus the raw values."""
+    user = {}
+    for key, field in INFO_KEYS:
+        if field not in values:
+            continue
+        if field == GROUP_LIST:
+            ids = resolver.stored_ids(values[field]) if resolver else split_group_list(values[field])
+            user['group_ids'] = ids
+            user['groups'] = resolver.names(ids) if resolver else list(ids)
+        else:
+            user[key] = display(field, values[field])
+    user['values'] = values
+    return user
+
+
+# ---------------------------------------------------------------------- reading
+def read_users(client, logins, fields, form=USER_FORM, max_length=1500):
+    """Current values of the given logins, {login: values}; absent logins are missing.
+
+    Many logins go into OR-chained qualifications of at most max_length characters, so N users
+    cost a handful of requests, not N. A server that compares case-insensitively may return
+    another case of a login: it is the same user for that server, so it is matched too.
+    """
+    wanted = list(dict.fromkeys(logins))
+    fields = list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
+    found = {}
+    for q in chunked_any_of(LOGIN, wanted, max_length):
+        for entry in client.list_entries(form, q=q, fields=fields, page_size=1000):
+            values = dict(entry.get('values') or {})
+            values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
+            found.setdefault(values.get(LOGIN), values)
+    result = {}
+    folded = {}
+    for login, values in found.items():
+        folded.setdefault(str(login).casefold(), []).append(values)
+    for login in wanted:
+        if login in found:
+            result[login] = found[login]
+        elif len(folded.get(login.casefold(), [])) == 1:
+            result[login] = folded[login.casefold()][0]
+    return result
+
+
+def find_user_id(client, login, form=USER_FORM):
+    """Request ID of the user with exactly this login, or None (used to recover a lost create reply)."""
+    return (read_users(client, [login], [], form).get(login) or {}).get(REQUEST_ID)
+
+
+def fields_to_read(specs):
+    """The AR fields the plans of these user specs compare."""
+    fields = []
+    for spec in specs:
+        for option, field in OPTION_FIELDS:
+            if spec.get(option) is not None:
+                fields.append(field)
+        if spec.get('groups') is not None:
+            fields.append(GROUP_LIST)
+        fields.extend((spec.get('fields') or {}).keys())
+    return list(dict.fromkeys(fields))
+
+
+# ---------------------------------------------------------------------- validating
+def validate_spec(spec):
+    """Problems of one user spec that need no server to find; [] when none."""
+    problems = []
+    login = spec.get('login_name')
+    if not isinstance(login, str) or not login.strip():
+        problems.append('login_name must be a non-empty string, got %r' % (login,))
+    elif login != login.strip():
+        problems.append('login_name %r has leading or trailing whitespace' % login)
+    if spec.get('groups') is not None and not isinstance(spec['groups'], (list, tuple)):
+        problems.append('groups must be a list of group names or ids, got %r' % (spec['groups'],))
+    fields = spec.get('fields')
+    if fields is not None and not isinstance(fields, dict):
+        problems.append('fields must be a dict of AR field name to value, got %r' % (fields,))
+    for field in (fields or {}):
+        if field in RESERVED_FIELDS:
+            option = RESERVED_FIELDS[field]
+            problems.append('fields may not set %r: %s' % (
+                field, 'use the option %s' % option if option else 'it is not writable'))
+    if spec.get('append') and spec.get('groups') is None:
+        problems.append('append needs groups')
+    return problems
+
+
+# ---------------------------------------------------------------------- planning
+class UserPlan(object):
+    """What to do with one user. `write` holds the field values of the one POST or PUT (or None)."""
+
+    def __init__(self, login, action, entry_id_=None, write=None, before=None, after=None, current=None, msg=None):
+        self.login = login
+        self.action = action
+        self.entry_id = entry_id_
+        self.write = write
+        self.before = before or {}
+        self.after = after or {}
+        self.current = current
+        self.msg = msg
+        self.attempted = None  # the action a failed write tried
+
+    def fail(self, msg):
+        self.attempted, self.action, self.msg = self.action, 'failed', msg
+
+    @property
+    def changed(self):
+        return self.action not in ('unchanged', 'failed')
+
+    def changed_fields(self):
+        return sorted(field for field in (self.write or {}) if field != PASSWORD)
+
+    def as_result(self):
+        result = dict(login_name=self.login, action=self.action)
+        if self.entry_id:
+            result['request_id'] = self.entry_id
+        if self.msg:
+            result['msg'] = self.msg
+        return result
+
+
+def _declared(spec):
+    """[(diff key, AR field, declared value)] of the fields the spec manages (groups and password apart)."""
+    declared = []
+    for option, field in OPTION_FIELDS:
+        if spec.get(option) is not None:
+            declared.append((option, field, spec[option]))
+    for field, value in (spec.get('fields') or {}).items():
+        declared.append(('fields.' + field, field, value))
+    return declared
+
+
+def _put(view, key, value):
+    """Set a diff key; keys of `fields` nest under 'fields' like the option."""
+    if key.startswith('fields.'):
+        view.setdefault('fields', {})[key[7:]] = value
+    else:
+        view[key] = value
+
+
+def plan_user(spec, current, resolver, current_status='Current', obsolete_status='Obsolete'):
+    """The plan for one validated user spec, given its current values (None when it does not exist).
+
+    Raises UserError (naming the user) for what only the server's data reveals: a create without
+    its required fields, unknown groups.
+    """
+    login = spec['login_name']
+    state = spec.get('state') or 'present'
+    if state == 'absent':
+        if current is None:
+            return UserPlan(login, 'unchanged')
+        return UserPlan(login, 'deleted', current[REQUEST_ID], before=dict(login_name=login, status=current.get(STATUS)),
+                        after={}, current=current)
+    if current is None and state == 'obsolete':
+        return UserPlan(login, 'unchanged', msg='does not exist; not created')
+
+    declared = _declared(spec)
+    groups = None
+    if spec.get('groups') is not None:
+        try:
+            groups = resolver.to_ids(spec['groups'])
+        except HelixError as exc:
+            raise UserError('user %r: %s' % (login, exc))
+    wanted_status = current_status if state == 'present' else obsolete_status
+    before, after, write = {}, {}, {}
+
+    if current is None:
+        missing = [option for option, field in (('full_name', 'Full Name'), ('license_type', 'License Type'))
+                   if not any(f == field and text_key(v) for _k, f, v in declared)]
+        if missing:
+            raise UserError('cannot create user %r: %s %s required to create a user' % (
+                login, ' and '.join(missing), 'is' if len(missing) == 1 else 'are'))
+        write[LOGIN] = login
+        write[STATUS] = wanted_status
+        after.update(login_name=login, status=wanted_status)
+        for key, field, value in declared:
+            write[field] = value
+            _put(after, key, display(field, value))
+        if groups is not None:
+            write[GROUP_LIST] = join_group_list(groups)
+            after['groups'] = resolver.names(groups)
+        if spec.get('password'):
+            write[PASSWORD] = spec['password']
+            after['password'] = MASK
+        return UserPlan(login, 'created', write=write, before={}, after=after)
+
+    for key, field, value in declared:
+        if not values_equal(field, value, current.get(field)):
+            write[field] = value
+            _put(before, key, display(field, current.get(field)))
+            _put(after, key, display(field, value))
+    if groups is not None:
+        stored = resolver.stored_ids(current.get(GROUP_LIST))
+        target = stored + [g for g in groups if g not in stored] if spec.get('append') else groups
+        if set(target) != set(stored):
+            write[GROUP_LIST] = join_group_list(target)
+            before['groups'] = resolver.names(stored)
+            after['groups'] = resolver.names(target)
+    if spec.get('password') and spec.get('update_password') == 'always':
+        write[PASSWORD] = spec['password']
+        before['password'] = MASK
+        after['password'] = MASK + ' (new)'
+    status_changes = selection_key(STATUS, wanted_status) != selection_key(STATUS, current.get(STATUS))
+    if status_changes:
+        write[STATUS] = wanted_status
+        before['status'] = display(STATUS, current.get(STATUS))
+        after['status'] = wanted_status
+        action = 'reactivated' if state == 'present' else 'obsoleted'
+    else:
+        action = 'updated' if write else 'unchanged'
+    return UserPlan(login, action, current[REQUEST_ID], write=write or None, before=before, after=after, current=current)
+
+
+# ---------------------------------------------------------------------- applying
+def apply_plan(client, plan, form=USER_FORM):
+    """Send the plan's one write. Raises UserError naming the user, the operation and the AR message."""
+    try:
+        if plan.action == 'created':
+            plan.entry_id = client.create_entry(form, plan.write, recover=lambda: find_user_id(client, plan.login, form))
+        elif plan.action == 'deleted':
+            client.delete_entry(form, plan.entry_id)
+        elif plan.action in ('updated', 'obsoleted', 'reactivated'):
+            client.update_entry(form, plan.entry_id, plan.write)
+    except HelixError as exc:
+        raise UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
+
+
+def describe_failure(plan, exc):
+    verb = VERBS.get(plan.action, plan.action)
+    message = 'could not %s user %r: %s' % (verb, plan.login, exc)
+    if isinstance(exc, HelixAPIError):
+        if exc.has_number(AR_DUPLICATE):
+            message += ' (the Login Name or another unique value is already taken)'
+        elif exc.has_number(AR_BAD_SELECTION):
+            sent = ', '.join('%s=%r' % (field, plan.write[field]) for field in sorted(plan.write or {})
+                             if field in SELECTIONS)
+            message += ' (selection values sent: %s)' % sent if sent else ''
+        elif exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
+            message += ' (the account has no permission to %s users on this form)' % verb
+    return message
+
+
+def user_after(plan, resolver):
+    """The user as it is after the plan (or would be, in check mode), normalised like helix_user_info."""
+    if plan.action == 'deleted' or (plan.current is None and plan.action != 'created'):
+        return {}
+    values = dict(plan.current or {})
+    for field, value in (plan.write or {}).items():
+        if field == PASSWORD:
+            continue
+        values[field] = display(field, value) if field in SELECTIONS else value
+    if plan.action == 'created':
+        values[REQUEST_ID] = plan.entry_id
+    if GROUP_LIST in values:
+        values[GROUP_LIST] = join_group_list(resolver.stored_ids(values[GROUP_LIST])) if values[GROUP_LIST] else None
+    return normalize_user(values, resolver if GROUP_LIST in values else None)

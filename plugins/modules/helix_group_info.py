@@ -1,0 +1,162 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: helix_group_info
+short_description: Read BMC Helix groups, by name, id, AR qualification or field filters
+version_added: 0.1.0
+description:
+  - Reads groups of a BMC Helix tenant's Group form through the AR System REST API, page after page,
+    also past a server cap smaller than O(page_size).
+  - Use it to see which group names and ids M(helix.users.helix_user) accepts in C(groups).
+options:
+  group_name:
+    description: Exact group names to read.
+    type: list
+    elements: str
+    aliases: [name]
+  group_id:
+    description: Exact group ids to read.
+    type: list
+    elements: str
+  query:
+    description: A raw AR qualification, passed through as written; combined with the other selections by AND.
+    type: str
+  filters:
+    description: Equality filters, field name to value (or a list of values), ANDed and safely quoted.
+    type: dict
+  fields:
+    description: The AR fields to fetch. By default the fields behind the returned keys (see RV(groups)).
+    type: list
+    elements: str
+  sort:
+    description: AR sort order, for example V(Group Name.asc).
+    type: str
+  limit:
+    description: The most groups to return; V(0) returns all.
+    type: int
+    default: 0
+  page_size:
+    description: Entries per request.
+    type: int
+    default: 500
+  form:
+    description: The AR form holding groups.
+    type: str
+    default: Group
+extends_documentation_fragment:
+  - helix.users.connection
+  - helix.users.attributes
+  - helix.users.attributes.INFO_MODULE
+seealso:
+  - module: helix.users.helix_user
+  - module: helix.users.helix_user_info
+author:
+  - helix.users maintainers (@helix-users)
+'''
+
+EXAMPLES = r'''
+- name: All groups, sorted by name
+  helix.users.helix_group_info:
+    helix_url: https://acme.onbmc.com
+    helix_token: "{{ helix_session.token }}"
+    sort: Group Name.asc
+  register: all_groups
+
+- name: Two groups by name
+  helix.users.helix_group_info:
+    group_name: [Administrator, Service Desk]
+  register: two
+
+- name: Change groups only
+  helix.users.helix_group_info:
+    filters:
+      Group Type: Change
+'''
+
+RETURN = r'''
+groups:
+  description:
+    - One dict per group with C(group_id), C(group_name), C(long_group_name), C(group_type), C(group_category)
+      and C(request_id) (those fetched), and C(values), the raw AR values.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"group_id": "1000000001", "group_name": "Service Desk", "long_group_name": "Service Desk agents",
+            "group_type": "Change", "group_category": "Regular", "request_id": "000000000000007", "values": {}}]
+count:
+  description: The number of groups returned.
+  returned: always
+  type: int
+  sample: 1
+api_calls:
+  description: HTTP requests the module sent, login, logout and retries included.
+  returned: always
+  type: int
+  sample: 3
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.helix.users.plugins.module_utils.connection import (
+    connection_module_kwargs,
+    helix_argument_spec,
+    run_module,
+)
+from ansible_collections.helix.users.plugins.module_utils.groups import GROUP_FIELDS
+from ansible_collections.helix.users.plugins.module_utils.info import read_entries
+
+
+def normalize_group(values):
+    group = dict((key, values[field]) for key, field in GROUP_FIELDS.items() if field in values)
+    if group.get('group_id') is not None:
+        group['group_id'] = str(group['group_id'])
+    group['values'] = values
+    return group
+
+
+def run(module, client):
+    params = module.params
+    selections = [(field, keys) for field, keys in (('Group Name', params['group_name']), ('Group ID', params['group_id']))
+                  if keys is not None]
+    rows, seen = [], set()
+    for field, keys in selections or [(None, None)]:
+        if field == 'Group ID':
+            keys = [int(key) if str(key).strip().isdigit() else key for key in keys]  # an integer field
+        for values in read_entries(client, params, key_field=field, keys=keys, default_fields=list(GROUP_FIELDS.values())):
+            if values['Request ID'] not in seen:
+                seen.add(values['Request ID'])
+                rows.append(values)
+    if params['limit']:
+        rows = rows[:params['limit']]
+    groups = [normalize_group(values) for values in rows]
+    return dict(changed=False, groups=groups, count=len(groups))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=helix_argument_spec(
+            group_name=dict(type='list', elements='str', aliases=['name']),
+            group_id=dict(type='list', elements='str'),
+            query=dict(type='str'),
+            filters=dict(type='dict'),
+            fields=dict(type='list', elements='str'),
+            sort=dict(type='str'),
+            limit=dict(type='int', default=0),
+            page_size=dict(type='int', default=500),
+            form=dict(type='str', default='Group'),
+        ),
+        supports_check_mode=True,
+        **connection_module_kwargs()
+    )
+    run_module(module, lambda client: run(module, client))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,389 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: helix_user
+short_description: Declare BMC Helix users, one or many, present, obsolete or absent
+version_added: 0.1.0
+description:
+  - Brings one user (O(login_name)) or many (O(users)) of a BMC Helix tenant's User form to a declared state
+    through the AR System REST API.
+  - Compares only the fields the task declares, normalised (groups as sets of group ids, selection labels and
+    their numbers as equal, empty and null as equal), so a second run reports no change and sends no write.
+  - A create is one POST carrying every declared field, groups and password included; an update is one PUT of
+    only the fields that differ; obsoleting or reactivating is one PUT of C(Status). Users are never deleted
+    unless O(state=absent) says so.
+  - In bulk mode every item is validated, the current users are read in a few requests, the whole change is
+    planned, and only then written, O(concurrency) writes at a time.
+options:
+  login_name:
+    description:
+      - The user's C(Login Name). Required unless O(users) is given.
+    type: str
+    aliases: [name]
+  state:
+    description:
+      - V(present) - the user exists with C(Status) O(current_status); an obsolete user is reactivated.
+      - V(obsolete) - an existing user gets C(Status) O(obsolete_status) and keeps its record; a missing user is not created.
+      - V(absent) - the entry is deleted. Many tenants forbid deleting users; the module then fails with the server's message.
+      - In bulk mode, the default of each item's C(state).
+    type: str
+    choices: [present, obsolete, absent]
+    default: present
+  full_name:
+    description: C(Full Name). Required to create a user.
+    type: str
+  first_name:
+    description: C(First Name).
+    type: str
+  last_name:
+    description: C(Last Name).
+    type: str
+  email:
+    description: C(Email Address).
+    type: str
+  phone:
+    description: C(Phone Number).
+    type: str
+  license_type:
+    description:
+      - C(License Type), by label (V(Read), V(Fixed), V(Floating), V(Restricted Read)) or number. Required to create a user.
+    type: str
+  notify_mechanism:
+    description: C(Default Notify Mechanism), by label (V(None), V(Alert), V(Email)) or number.
+    type: str
+  locale:
+    description: C(Locale).
+    type: str
+  time_zone:
+    description: C(Time Zone).
+    type: str
+  department:
+    description: C(Department).
+    type: str
+  company:
+    description: C(Company).
+    type: str
+  auth_string:
+    description: The user's C(Auth String), for external authentication.
+    type: str
+  groups:
+    description:
+      - Groups of the user, by group name, group id, or both mixed. They are resolved through the Group form,
+        compared as a set of ids and written as ids.
+      - An unknown group is an error naming it and the user, before anything is written.
+      - With O(append=false) the C(Group List) becomes exactly these groups; V([]) removes all of them.
+    type: list
+    elements: str
+  append:
+    description:
+      - If V(true), O(groups) are added to the user's groups and none is removed.
+    type: bool
+    default: false
+  password:
+    description:
+      - The user's password. It is never shown, and it can not be read back, see O(update_password).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets O(password) only when the user is created.
+      - V(always) sets it on every run, which therefore always reports a change.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  fields:
+    description:
+      - Any other User form field, by its AR name (the key) and value, for example the key C(Full Text License Type)
+        with the value V(Fixed). Compared like the named options.
+      - May not name a field that has an option here (C(Full Name), C(Status), C(Group List), ...).
+      - Give selection fields by label; the module knows the numbers of C(Full Text License Type) only.
+    type: dict
+  users:
+    description:
+      - Bulk mode. Each item takes the per-user options of this module (O(login_name) required).
+      - Items inherit O(state), O(append) and O(update_password) from the module when they do not set them.
+      - Every item is validated before any request; the task fails naming every bad item.
+    type: list
+    elements: dict
+  purge:
+    description:
+      - Bulk mode only. Every user matched by O(purge_query) and not listed in O(users) is set obsolete (never deleted).
+    type: bool
+    default: false
+  purge_query:
+    description:
+      - An AR qualification choosing the users O(purge) may obsolete, for example C('Department' = "Sales").
+        Required with O(purge).
+    type: str
+  purge_limit:
+    description:
+      - The most users a purge may obsolete. When more would be, the module fails before writing anything,
+        saying how many and naming the first few.
+    type: int
+    default: 10
+  concurrency:
+    description:
+      - Bulk mode only. Writes in flight at once, sharing one session and one token.
+    type: int
+    default: 4
+  page_size:
+    description:
+      - Entries per request when reading users.
+    type: int
+    default: 1000
+  form:
+    description: The AR form holding users.
+    type: str
+    default: User
+  current_status:
+    description: The C(Status) of an active user on this tenant.
+    type: str
+    default: Current
+  obsolete_status:
+    description: The C(Status) of a deactivated user on this tenant (some tenants call it V(Disabled)).
+    type: str
+    default: Obsolete
+extends_documentation_fragment:
+  - helix.users.connection
+  - helix.users.attributes
+attributes:
+  check_mode:
+    description: Computes the same plan and result, and sends no write.
+    support: full
+  diff_mode:
+    description:
+      - Before and after of only the fields the task manages, keyed by option name; the password is masked.
+      - In bulk mode, one entry per changed user, keyed by login.
+    support: full
+notes:
+  - The user is found by a C('Login Name') qualification and addressed by its Request ID, never by putting the login in a URL.
+  - A create whose reply is lost is never repeated blindly; the user is looked up first, so a retry can not make a duplicate.
+seealso:
+  - module: helix.users.helix_user_info
+  - module: helix.users.helix_token
+author:
+  - helix.users maintainers (@helix-users)
+'''
+
+EXAMPLES = r'''
+- name: Every task below uses one token
+  module_defaults:
+    group/helix.users.helix:
+      helix_url: https://acme.onbmc.com
+      helix_token: "{{ helix_session.token }}"
+  block:
+    - name: A new employee, created with groups and password in one request
+      helix.users.helix_user:
+        login_name: jdoe
+        full_name: John Doe
+        email: jdoe@example.com
+        license_type: Fixed
+        groups: [Service Desk, Incident Master]
+        password: "{{ initial_password }}"
+
+    - name: Give an existing user one more group, keeping the others
+      helix.users.helix_user:
+        login_name: jdoe
+        groups: [Change Manager]
+        append: true
+
+    - name: A leaver keeps the record but can no longer log in
+      helix.users.helix_user:
+        login_name: asmith
+        state: obsolete
+
+    - name: Declare a whole department, obsoleting the members no longer listed (at most 25)
+      helix.users.helix_user:
+        users:
+          - login_name: jdoe
+            full_name: John Doe
+            license_type: Fixed
+            groups: [Service Desk]
+          - login_name: mbrown
+            full_name: Mary Brown
+            license_type: Read
+            fields:
+              Department: Sales
+        purge: true
+        purge_query: "'Department' = \"Sales\" AND 'Status' = \"Current\""
+        purge_limit: 25
+        concurrency: 8
+      register: reconcile
+
+    - name: Show what happened
+      ansible.builtin.debug:
+        var: reconcile.summary
+'''
+
+RETURN = r'''
+user:
+  description: The user after the task (in check mode, as it would be), normalised like M(helix.users.helix_user_info); empty when deleted or absent.
+  returned: single mode
+  type: dict
+  sample: {"request_id": "000000000000002", "login_name": "jdoe", "full_name": "John Doe", "status": "Current",
+           "license_type": "Fixed", "groups": ["Service Desk"], "group_ids": ["1000000001"]}
+action:
+  description: What was done to the user (single mode); one of the actions in RV(summary).
+  returned: single mode
+  type: str
+  sample: updated
+users:
+  description: One item per declared or purged user, with C(login_name), C(action), C(request_id) when known, and C(msg) on failure.
+  returned: bulk mode
+  type: list
+  elements: dict
+  sample: [{"login_name": "jdoe", "action": "created", "request_id": "000000000000004"}]
+summary:
+  description: How many users got each action (created, updated, obsoleted, reactivated, deleted, unchanged, failed).
+  returned: always
+  type: dict
+  sample: {"created": 1, "updated": 0, "obsoleted": 0, "reactivated": 0, "deleted": 0, "unchanged": 9, "failed": 0}
+api_calls:
+  description: HTTP requests the module sent, login, logout and retries included.
+  returned: always
+  type: int
+  sample: 4
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.helix.users.plugins.module_utils.connection import (
+    connection_module_kwargs,
+    helix_argument_spec,
+    run_module,
+)
+from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
+from ansible_collections.helix.users.plugins.module_utils.reconcile import (
+    BulkError,
+    apply_all,
+    compact_diff,
+    plan_all,
+    summarize,
+    validate_items,
+)
+from ansible_collections.helix.users.plugins.module_utils.users import (
+    OPTION_FIELDS,
+    apply_plan,
+    fields_to_read,
+    plan_user,
+    read_users,
+    user_after,
+    validate_spec,
+)
+
+# The options that describe one user: the module's own in single mode, each item's in bulk mode.
+USER_OPTIONS = dict(
+    login_name=dict(type='str', aliases=['name']),
+    state=dict(type='str', choices=['present', 'obsolete', 'absent'], default='present'),
+    groups=dict(type='list', elements='str'),
+    append=dict(type='bool', default=False),
+    password=dict(type='str', no_log=True),
+    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+    fields=dict(type='dict'),
+)
+USER_OPTIONS.update((option, dict(type='str')) for option, _field in OPTION_FIELDS)
+FIELD_OPTIONS = [option for option, _field in OPTION_FIELDS] + ['groups', 'password', 'fields']
+INHERITED = ('state', 'append', 'update_password')
+
+
+def settings_of(params):
+    return dict((key, params[key]) for key in (
+        'form', 'current_status', 'obsolete_status', 'purge', 'purge_query', 'purge_limit'))
+
+
+def run_single(module, client):
+    params = module.params
+    spec = dict((key, params[key]) for key in USER_OPTIONS)
+    resolver = GroupResolver(client)
+    current = read_users(client, [spec['login_name']], fields_to_read([spec]), params['form']).get(spec['login_name'])
+    plan = plan_user(spec, current, resolver, params['current_status'], params['obsolete_status'])
+    if plan.changed and not module.check_mode:
+        apply_plan(client, plan, params['form'])
+    result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver),
+                  summary=summarize([plan]))
+    if plan.msg:
+        result['msg'] = plan.msg
+    if module._diff:
+        result['diff'] = dict(before=plan.before, after=plan.after)
+    return result
+
+
+def run_bulk(module, client, specs):
+    params = module.params
+    resolver = GroupResolver(client)
+    plans = plan_all(client, specs, resolver, settings_of(params), params['page_size'])
+    if not module.check_mode:
+        apply_all(client, plans, params['form'], params['concurrency'])
+    summary = summarize(plans)
+    result = dict(changed=any(plan.changed or plan.attempted for plan in plans), summary=summary,
+                  users=[plan.as_result() for plan in plans])
+    if module._diff:
+        result['diff'] = compact_diff(plans)
+    failed = [plan for plan in plans if plan.action == 'failed']
+    if failed:
+        raise BulkError('%d of %d users failed (the others were applied: %s): %s' % (
+            len(failed), len(plans), ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a != 'failed'),
+            '; '.join(plan.msg for plan in failed)), result=result)
+    return result
+
+
+def bulk_specs(module):
+    """Validated specs of the users items, or a failure naming every bad item. Sends nothing."""
+    params = module.params
+    clashing = [key for key in FIELD_OPTIONS + ['login_name'] if params[key] is not None]
+    if clashing:
+        module.fail_json(msg='with users, per-user options go inside the items; not at the top: %s' % ', '.join(clashing))
+    if params['concurrency'] < 1:
+        module.fail_json(msg='concurrency must be 1 or more, got %d' % params['concurrency'])
+    if params['purge'] and not params['purge_query']:
+        module.fail_json(msg='purge needs purge_query: the qualification choosing the users a purge may obsolete')
+    if params['purge_limit'] < 0:
+        module.fail_json(msg='purge_limit must be 0 or more, got %d' % params['purge_limit'])
+    item_spec = dict(USER_OPTIONS, login_name=dict(type='str', aliases=['name'], required=True))
+    specs, problems = validate_items(params['users'], item_spec, dict((key, params[key]) for key in INHERITED))
+    if problems:
+        module.fail_json(msg='nothing was sent: %d bad users item%s: %s' % (
+            len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), problems=problems)
+    return specs
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=helix_argument_spec(
+            users=dict(type='list', elements='dict'),
+            purge=dict(type='bool', default=False),
+            purge_query=dict(type='str'),
+            purge_limit=dict(type='int', default=10),
+            concurrency=dict(type='int', default=4),
+            page_size=dict(type='int', default=1000),
+            form=dict(type='str', default='User'),
+            current_status=dict(type='str', default='Current'),
+            obsolete_status=dict(type='str', default='Obsolete'),
+            **USER_OPTIONS
+        ),
+        supports_check_mode=True,
+        **connection_module_kwargs(required_one_of=[('login_name', 'users')], mutually_exclusive=[('login_name', 'users')])
+    )
+    params = module.params
+    if params['page_size'] < 1:
+        module.fail_json(msg='page_size must be 1 or more, got %d' % params['page_size'])
+    if params['users'] is not None:
+        specs = bulk_specs(module)
+        run_module(module, lambda client: run_bulk(module, client, specs), pool_size=max(params['concurrency'], 1))
+    else:
+        if params['purge'] or params['purge_query']:
+            module.fail_json(msg='purge and purge_query work in bulk mode only (with users)')
+        problems = validate_spec(dict((key, params[key]) for key in USER_OPTIONS))
+        if problems:
+            module.fail_json(msg='user %r: %s' % (params['login_name'], '; '.join(problems)))
+        run_module(module, lambda client: run_single(module, client))
+
+
+if __name__ == '__main__':
+    main()

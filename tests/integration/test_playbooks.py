@@ -1,0 +1,36 @@
+"""helix_token through ansible-playbook: module_defaults, the hidden login result, no secret at -vvv."""
+
+import os
+
+from support import ADMIN_PASSWORD, run_playbook
+
+PLAYBOOKS = os.path.join(os.path.dirname(__file__), 'playbooks')
+
+
+def test_token_playbook_logs_in_once_and_leaks_nothing(sim, tmp_path):
+    token_file = tmp_path / 'token'
+    rc, output = run_playbook(os.path.join(PLAYBOOKS, 'token.yml'), tmp_path, verbosity=3, extra_vars=dict(
+        sim_url=sim.url, admin_password=ADMIN_PASSWORD, token_file=str(token_file)))
+    assert rc == 0, output
+    token = token_file.read_text()
+    assert len(token) > 20
+    assert token not in output
+    assert ADMIN_PASSWORD not in output
+    assert "'no_log: true' was specified for this result" in output
+    assert [r['path'] for r in sim.log] == ['/api/jwt/login', '/api/jwt/logout', '/api/jwt/logout']
+
+
+def test_user_playbook_check_apply_reapply_with_no_secret_at_vvv(sim, tmp_path):
+    token_file = tmp_path / 'token'
+    user_password = 'Playbook-User-Pw-9'
+    rc, output = run_playbook(os.path.join(PLAYBOOKS, 'user.yml'), tmp_path, verbosity=3, diff=True, extra_vars=dict(
+        sim_url=sim.url, admin_password=ADMIN_PASSWORD, token_file=str(token_file), user_password=user_password))
+    assert rc == 0, output
+    token = token_file.read_text()
+    for secret in (token, ADMIN_PASSWORD, user_password):
+        assert secret not in output
+    assert sim.password_matches('pbuser', user_password)
+    posts = [r for r in sim.log if r['method'] == 'POST' and r['path'] == '/api/arsys/v1/entry/User']
+    assert len(posts) == 1
+    assert [r['path'] for r in sim.log].count('/api/jwt/login') == 1
+    assert '"password": "********"' in output  # the diff shows the password masked

@@ -1,0 +1,315 @@
+"""The WSGI application: AR REST routes, the /__sim admin routes, faults and the request log."""
+
+import json
+import logging
+import time
+from urllib.parse import quote, urlencode
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .errors import AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
+from .tokens import TokenError
+
+# The server handler closes the connection without a reply when this key is set.
+DROP_KEY = "simulator.drop_connection"
+ENTRY_PATH = "/api/arsys/v1/entry/"
+LOG = logging.getLogger("simulator")
+
+_ROUTES = Map([
+    Rule("/api/jwt/login", endpoint="login", methods=["POST"]),
+    Rule("/api/jwt/logout", endpoint="logout", methods=["POST"]),
+    Rule("/api/arsys/v1/entry/<form>", endpoint="entries", methods=["GET", "POST"]),
+    Rule("/api/arsys/v1/entry/<form>/<entry_id>", endpoint="entry", methods=["GET", "PUT", "DELETE"]),
+    Rule("/__sim/state", endpoint="sim_state", methods=["GET"]),
+    Rule("/__sim/log", endpoint="sim_log", methods=["GET", "DELETE"]),
+    Rule("/__sim/reset", endpoint="sim_reset", methods=["POST"]),
+    Rule("/__sim/seed", endpoint="sim_seed", methods=["POST"]),
+    Rule("/__sim/config", endpoint="sim_config", methods=["GET", "POST"]),
+    Rule("/__sim/stats", endpoint="sim_stats", methods=["GET"]),
+], strict_slashes=False, merge_slashes=False)
+
+_SSO_PAGE = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+             "<form method=\"post\" action=\"/sso/login\"><h1>Single sign-on</h1>"
+             "<input name=\"user\"><input name=\"password\" type=\"password\"><button>Sign in</button>"
+             "</form></body></html>")
+_SECRET_PARAMS = ("password", "token", "jwt")
+
+
+class AuthFailure(ARError):
+    """401 for a missing, malformed, expired or revoked token (may answer as an HTML page)."""
+
+    def __init__(self, reason):
+        super().__init__(401, AUTH_FAILED, f"token {reason}")
+
+
+def json_response(body, status=200, headers=None):
+    return Response(json.dumps(body, separators=(",", ":")), status, headers=headers, mimetype="application/json")
+
+
+class SimulatorApp:
+    """WSGI callable. ``sim`` is the owning Simulator (settings, store, tokens, faults, log, stats)."""
+
+    def __init__(self, sim):
+        self.sim = sim
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path.startswith("/__sim/"):
+            response = self._admin(request)
+        else:
+            response = self._api(request)
+        return response(environ, start_response)
+
+    # ------------------------------------------------------------ API requests
+
+    def _api(self, request):
+        sim = self.sim
+        started = time.time()
+        record = {"seq": None, "time": started, "method": request.method, "path": request.path,
+                  "query": _safe_query(request), "status": None, "fault": None, "form": None,
+                  "entry_id": None, "body_fields": None, "values": None, "user": None}
+        faultable = sim.faults.applies(request.path)
+        delay = sim.faults.delay() if faultable else 0.0
+        if delay:
+            time.sleep(delay)
+        fault = sim.faults.before() if faultable else None
+        if fault:
+            record["fault"], response = fault
+        else:
+            response = self._dispatch(request, record)
+            # Only a request that succeeded has committed anything worth losing the reply of.
+            if faultable and response.status_code < 400 and sim.faults.drop_after_commit(request.method):
+                record["fault"], record["committed_status"], response = "drop_after_commit", response.status_code, None
+        if response is None:
+            request.environ[DROP_KEY] = True
+            response = Response(b"", 500)
+        else:
+            record["status"] = response.status_code
+        record["duration_ms"] = round((time.time() - started) * 1000, 3)
+        sim.request_log.append(record)
+        sim.stats.request(request.method, record["status"], record["fault"])
+        return response
+
+    def _dispatch(self, request, record):
+        try:
+            endpoint, args = _ROUTES.bind_to_environ(request.environ).match()
+            return getattr(self, "_" + endpoint)(request, record, **args)
+        except ARError as exc:
+            self.sim.stats.event("auth_failures" if exc.status == 401 else "errors")
+            return self._error(exc)
+        except MethodNotAllowed:
+            return self._error(ARError(405, BAD_REQUEST, f"method {request.method} is not allowed on {request.path}"))
+        except HTTPException as exc:
+            return self._error(ARError(exc.code or 400, BAD_REQUEST, request.path))
+        except Exception:  # pylint: disable=broad-exception-caught
+            # A simulator bug must still answer like a server (500), not kill the connection.
+            LOG.exception("simulator error on %s %s", request.method, request.path)
+            return self._error(ARError(500, BAD_REQUEST, "internal simulator error"))
+
+    def _error(self, exc):
+        if isinstance(exc, AuthFailure) and self.sim.settings.html_401:
+            return Response(_SSO_PAGE, 401, mimetype="text/html")
+        return json_response(exc.body(), exc.status)
+
+    def _claims(self, request, record):
+        """Token claims from 'Authorization: AR-JWT <token>', or AuthFailure."""
+        try:
+            claims = self.sim.tokens.verify(_bearer(request))
+        except TokenError as exc:
+            raise AuthFailure(exc.reason) from None
+        record["user"] = claims["sub"]
+        return claims
+
+    def _login(self, request, record):
+        sim = self.sim
+        username, password = request.form.get("username"), request.form.get("password")
+        record["user"] = username
+        if not username or password is None:
+            sim.stats.event("login_failures")
+            raise ARError(400, BAD_REQUEST, "username and password are required")
+        headers = {}
+        if sim.settings.admin_users.get(username) == password:
+            subject = username
+        else:
+            outcome, subject = sim.store.authenticate(username, password)
+            if outcome == "unknown" and sim.settings.guest_mode:
+                # The guest-user trap: a token anyway, with message 59 only in a header.
+                headers["X-AR-Messages"] = json.dumps([message(NO_SUCH_USER, None, "WARNING")])
+                sim.stats.event("guest_logins")
+            elif outcome != "ok":
+                sim.stats.event("login_failures")
+                raise ARError(401, AUTH_FAILED, None)
+        sim.stats.event("logins")
+        token = sim.tokens.issue(subject, sim.settings.token_lifetime)
+        return Response(token, 200, headers=headers, mimetype="text/plain")
+
+    def _logout(self, request, record):
+        try:
+            record["user"] = self.sim.tokens.revoke(_bearer(request))["sub"]
+        except TokenError as exc:
+            raise AuthFailure(exc.reason) from None
+        self.sim.stats.event("logouts")
+        return _empty(204)
+
+    def _entries(self, request, record, form):
+        claims = self._claims(request, record)
+        record["form"] = form
+        if request.method == "POST":
+            values = self._body_values(request, record)
+            entry_id = self.sim.store.create(form, values, claims["sub"])
+            record["entry_id"] = entry_id
+            self.sim.stats.event("creates")
+            return _empty(201, {"Location": self._href(request, form, entry_id)})
+        return self._list(request, form, claims)
+
+    def _list(self, request, form, claims):
+        sim, args = self.sim, request.args
+        offset, limit = _non_negative(args, "offset"), _non_negative(args, "limit")
+        size = min(limit or sim.settings.default_page_size or sim.settings.server_cap, sim.settings.server_cap)
+        rows, more = sim.store.list_page(form, args.get("q"), _field_list(args.get("fields")), args.get("sort"),
+                                         offset, size, claims["sub"])
+        links = {"self": [{"href": _request_url(request)}]}
+        if more:
+            links["next"] = [{"href": self._page_url(request, offset + len(rows), limit)}]
+        if offset > 0:
+            links["prev"] = [{"href": self._page_url(request, max(0, offset - size), limit)}]
+        entries = [{"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}}
+                   for entry_id, values in rows]
+        sim.stats.event("lists")
+        return json_response({"entries": entries, "_links": links, "numMatches": None})
+
+    def _entry(self, request, record, form, entry_id):
+        claims = self._claims(request, record)
+        record["form"], record["entry_id"] = form, entry_id
+        store = self.sim.store
+        if request.method == "GET":
+            values = store.get(form, entry_id, _field_list(request.args.get("fields")))
+            self.sim.stats.event("reads")
+            return json_response({"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}})
+        if request.method == "PUT":
+            store.update(form, entry_id, self._body_values(request, record), claims["sub"])
+            self.sim.stats.event("updates")
+        else:
+            store.delete(form, entry_id)
+            self.sim.stats.event("deletes")
+        return _empty(204)
+
+    @staticmethod
+    def _body_values(request, record):
+        """The "values" object of a JSON body; the log gets names and masked values."""
+        try:
+            body = json.loads(request.get_data() or b"null")
+        except ValueError:
+            raise ARError(400, BAD_REQUEST, "the body is not valid JSON") from None
+        values = body.get("values") if isinstance(body, dict) else None
+        if not isinstance(values, dict):
+            raise ARError(400, BAD_REQUEST, 'the body must be {"values": {...}}')
+        record["body_fields"] = list(values)
+        record["values"] = {k: ("***" if _is_secret(k) and v is not None else v) for k, v in values.items()}
+        return values
+
+    @staticmethod
+    def _href(request, form, entry_id):
+        return f"{_origin(request)}/api/arsys/v1/entry/{quote(form)}/{entry_id}"
+
+    @staticmethod
+    def _page_url(request, offset, limit):
+        params = [(k, v) for k, v in request.args.items(multi=True) if k not in ("offset", "limit")]
+        params.append(("offset", str(offset)))
+        if limit:
+            params.append(("limit", str(limit)))
+        return f"{_origin(request)}{quote(request.path)}?{urlencode(params, quote_via=quote)}"
+
+    # ------------------------------------------------------------ admin requests
+
+    def _admin(self, request):
+        sim = self.sim
+        try:
+            endpoint = _ROUTES.bind_to_environ(request.environ).match()[0]
+        except HTTPException as exc:
+            return json_response({"error": exc.description}, exc.code or 404)
+        try:
+            if endpoint == "sim_state":
+                return json_response(sim.state())
+            if endpoint == "sim_log":
+                if request.method == "DELETE":
+                    sim.clear_log()
+                    return Response(status=204)
+                return json_response(sim.log)
+            if endpoint == "sim_reset":
+                sim.reset()
+                return json_response({"reset": True})
+            if endpoint == "sim_stats":
+                return json_response(sim.stats.snapshot())
+            body = request.get_json(force=True, silent=True) if request.get_data() else {}
+            if not isinstance(body, dict):
+                return json_response({"error": "a JSON object is required"}, 400)
+            if endpoint == "sim_seed":
+                count = sim.seed_users(int(body.get("count", 0)), prefix=str(body.get("prefix", "user")),
+                                       password=body.get("password"))
+                return json_response({"created": count})
+            if request.method == "POST":
+                sim.configure(**body)
+            return json_response(sim.config())
+        except (ValueError, TypeError) as exc:
+            return json_response({"error": str(exc)}, 400)
+
+
+def _empty(status, headers=None):
+    """A body-less reply (201, 204) without werkzeug's default Content-Type."""
+    response = Response(b"", status, headers=headers)
+    del response.headers["Content-Type"]
+    return response
+
+
+def _bearer(request):
+    """The token of 'Authorization: AR-JWT <token>' ('' for any other scheme, Bearer included)."""
+    scheme, space, token = request.headers.get("Authorization", "").strip().partition(" ")
+    return token.strip() if space and scheme.upper() == "AR-JWT" else ""
+
+
+def _non_negative(args, name):
+    text = args.get(name)
+    if text is None or text == "":
+        return 0
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ARError(400, BAD_REQUEST, f"{name} must be a non-negative integer: {text!r}")
+    return value
+
+
+def _field_list(text):
+    """fields=values(A,B) -> ["A", "B"]; None when absent."""
+    if not text:
+        return None
+    text = text.strip()
+    if text.lower().startswith("values(") and text.endswith(")"):
+        text = text[len("values("):-1]
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    return names or None
+
+
+def _is_secret(name):
+    return name.replace(" ", "").lower() in _SECRET_PARAMS
+
+
+def _safe_query(request):
+    return {k: ("***" if _is_secret(k) else v) for k, v in request.args.items()}
+
+
+def _origin(request):
+    """scheme://host:port as the client addressed us (werkzeug's request.url is slow: IRI round trips)."""
+    environ = request.environ
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{environ['wsgi.url_scheme']}://{host}"
+
+
+def _request_url(request):
+    """The request URL as sent (raw query string), for _links.self."""
+    query = request.environ.get("QUERY_STRING", "")
+    return f"{_origin(request)}{quote(request.path)}" + (f"?{query}" if query else "")

@@ -1,0 +1,117 @@
+"""Run-time switches of the simulator, their defaults, and type coercion.
+
+The same names are constructor keyword arguments, ``Simulator.configure()`` keys,
+``POST /__sim/config`` JSON keys and (with ``-`` for ``_``) CLI flags.
+"""
+
+import copy
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass
+class Settings:  # pylint: disable=too-many-instance-attributes
+    """Every switch, with its default. Plain data: read it, change it through apply()."""
+
+    admin_users: dict = field(default_factory=lambda: {"Demo": "Demo-Passw0rd!"})
+    token_lifetime: float = 3600.0
+    guest_mode: bool = False
+    html_401: bool = False
+    delete_allowed: bool = True
+    server_cap: int = 2000
+    default_page_size: int = 0          # 0: no limit sent -> up to server_cap, as real AR does
+    group_list_mode: str = "ids"        # "ids" or "as-written"
+    case_sensitive: bool = True
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+    latency_spike_rate: float = 0.0
+    latency_spike_ms: float = 0.0
+    rate_503: float = 0.0
+    rate_429: float = 0.0
+    rate_93: float = 0.0
+    drop_rate: float = 0.0
+    fail_first: int = 0
+    fail_first_status: int = 503
+    drop_after_commit: int = 0
+    drop_after_commit_methods: list = field(default_factory=lambda: ["POST"])
+    fault_seed: int = 0
+    fault_paths: list = field(default_factory=lambda: ["/api/"])
+    faults_skip_login: bool = False
+    log_limit: int = 50000            # newest request records kept
+
+    def apply(self, options):
+        """Validate and set options (a dict); raise ValueError naming a bad key or value."""
+        coerced = {name: _coerce(name, value) for name, value in options.items()}
+        for name, value in coerced.items():
+            setattr(self, name, value)
+
+    def as_dict(self, masked=True):
+        """Plain dict of all settings; admin passwords shown as "***" unless masked is False."""
+        data = copy.deepcopy(asdict(self))
+        if masked:
+            data["admin_users"] = {login: "***" for login in data["admin_users"]}
+        return data
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+
+# Switches that inject faults: reset() turns these off whatever the constructor said.
+FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "drop_rate", "fail_first", "drop_after_commit")
+RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "drop_rate")
+CHOICES = {"group_list_mode": ("ids", "as-written")}
+DEFAULTS = Settings()
+TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}
+
+
+def _coerce(name, value):
+    """One option value, converted to the type of its default (strings accepted, for the CLI)."""
+    if name not in TYPES:
+        raise ValueError(f"unknown option {name!r}")
+    kind = TYPES[name]
+    try:
+        if kind is bool:
+            result = _to_bool(value)
+        elif kind is int:
+            result = int(value)
+        elif kind is float:
+            result = float(value)
+        elif kind is list:
+            result = [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else list(value)
+        elif kind is dict:
+            result = _to_dict(value)
+        else:
+            result = str(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"bad value for {name}: {value!r}") from exc
+    if name in RATES and not 0.0 <= result <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1")
+    if name in CHOICES and result not in CHOICES[name]:
+        raise ValueError(f"{name} must be one of {', '.join(CHOICES[name])}")
+    if name == "drop_after_commit_methods":
+        result = [method.upper() for method in result]
+    if name == "server_cap" and result < 1:
+        raise ValueError("server_cap must be at least 1")
+    return result
+
+
+def _to_bool(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
+def _to_dict(value):
+    """admin_users: a dict, or "login:password,login2:password2" from the CLI."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items()}
+    pairs = [part.split(":", 1) for part in str(value).split(",") if part]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(value)
+    return dict(pairs)

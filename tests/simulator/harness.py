@@ -1,0 +1,108 @@
+"""Simulator: the object tests use to run, steer and inspect a simulated Helix tenant."""
+
+from .app import SimulatorApp
+from .config import FAULT_SWITCHES, Settings
+from .faults import FaultInjector
+from .records import RequestLog, Stats
+from .server import ServerThread
+from .store import EntryStore
+from .tokens import TokenService
+
+
+class Simulator:  # pylint: disable=too-many-instance-attributes
+    """A simulated AR System REST server on 127.0.0.1.
+
+    >>> with Simulator(port=0, guest_mode=True) as sim:
+    ...     requests.post(sim.url + "/api/jwt/login", data={...})
+    """
+
+    host = "127.0.0.1"  # loopback only: a test double must never be reachable from outside
+
+    def __init__(self, port=0, **options):
+        self.requested_port = port
+        self.settings = Settings()
+        self.settings.apply(options)
+        # reset() returns to these settings, with every fault switch off.
+        self._initial = self.settings.copy()
+        self.store = EntryStore(self.settings)
+        self.tokens = TokenService()
+        self.faults = FaultInjector(self.settings)
+        self.request_log = RequestLog(self.settings.log_limit)
+        self.stats = Stats()
+        self.app = SimulatorApp(self)
+        self._server = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self):
+        if self._server is None:
+            self._server = ServerThread(self.app, self.host, self.requested_port).start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def port(self):
+        return None if self._server is None else self._server.port
+
+    @property
+    def url(self):
+        return None if self._server is None else f"http://{self.host}:{self._server.port}"
+
+    # ------------------------------------------------------------ control
+
+    def configure(self, **options):
+        """Change switches at run time (same names as the constructor options)."""
+        self.settings.apply(options)
+        if "fault_seed" in options:
+            self.faults.reseed()
+        if "log_limit" in options:
+            self.request_log.clear(self.settings.log_limit)
+        return self
+
+    def config(self):
+        """Current settings, admin passwords masked."""
+        return self.settings.as_dict()
+
+    def reset(self):
+        """Seeded initial state, log cleared, faults off, counters zeroed."""
+        initial = self._initial.copy()
+        for name in FAULT_SWITCHES:
+            setattr(initial, name, getattr(Settings(), name))
+        self.settings.apply(initial.as_dict(masked=False))
+        self.faults.reseed()
+        self.store.reset()
+        self.stats = Stats()
+        self.clear_log()
+        return self
+
+    def seed_users(self, n, prefix="user", password=None):
+        """Add n valid users prefix00001.. (Current, Fixed or Read, one group each)."""
+        return self.store.seed_users(n, prefix, password)
+
+    # ------------------------------------------------------------ inspection
+
+    def state(self):
+        return {"users": self.store.rows("User"), "groups": self.store.rows("Group")}
+
+    def user(self, login_name):
+        return self.store.user(login_name)
+
+    def password_matches(self, login_name, password):
+        return self.store.password_matches(login_name, password)
+
+    @property
+    def log(self):
+        return self.request_log.snapshot()
+
+    def clear_log(self):
+        self.request_log.clear()

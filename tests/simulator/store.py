@@ -1,0 +1,431 @@
+"""In-memory User and Group forms: write validation, indexes, queries and rendering.
+
+Stored values use the server's types (selection -> index, date -> epoch seconds,
+Password -> salted hash); rendering turns them into what the REST API returns
+(labels, ISO dates, "***").
+"""
+
+import copy
+import hashlib
+import hmac
+import os
+import threading
+import time
+
+from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FORM_MISSING, NO_ACCESS,
+                     NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
+from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM
+from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
+
+SYSTEM_USER = "Demo"
+
+
+def iso(epoch):
+    """AR REST date format, e.g. 2026-11-27T08:45:00.000+0000."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000+0000", time.gmtime(epoch))
+
+
+def hash_password(password):
+    salt = os.urandom(8).hex()
+    return salt + "$" + hashlib.sha256((salt + password).encode()).hexdigest()
+
+
+def check_password(stored, password):
+    if stored is None:
+        return password == ""  # AR lets a user without a password in with an empty one
+    salt, digest = stored.split("$", 1)
+    return hmac.compare_digest(digest, hashlib.sha256((salt + password).encode()).hexdigest())
+
+
+def _detached(row):
+    """A copy of a rendered row that callers may change without touching the cache."""
+    return {name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value for name, value in row.items()}
+
+
+class FormData:
+    """Entries of one form, with a rendering cache and (User form) a Login Name index."""
+
+    def __init__(self, definition):
+        self.definition = definition
+        self.entries = {}       # Request ID -> stored values; insertion order is id order
+        self.rendered = {}      # Request ID -> API values, dropped whenever the entry changes
+        self.next_number = 1
+
+    def new_id(self):
+        entry_id = f"{self.next_number:015d}"
+        self.next_number += 1
+        return entry_id
+
+
+class EntryStore:
+    """All form data behind one lock; every public method is safe to call from any thread."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.lock = threading.RLock()
+        self.forms = {}
+        self.logins = {}        # folded Login Name -> [Request ID]; rebuilt when case rule changes
+        self._folded = not settings.case_sensitive
+        self.reset()
+
+    # ------------------------------------------------------------ set-up
+
+    def reset(self):
+        with self.lock:
+            self.forms = {"User": FormData(USER_FORM), "Group": FormData(GROUP_FORM)}
+            self.logins = {}
+            self._folded = not self.settings.case_sensitive
+            groups = self.forms["Group"]
+            for name, group_id, long_name, group_type in SEED_GROUPS:
+                values = {"Group Name": name, "Group ID": group_id, "Long Group Name": long_name,
+                          "Group Type": group_type, "Group Category": 0}
+                self._insert(groups, values, SYSTEM_USER)
+            for seed in SEED_USERS:
+                seed = dict(seed)
+                password = self.settings.admin_users.get(seed["Login Name"])
+                if password:
+                    seed["Password"] = password
+                self.create("User", seed, SYSTEM_USER)
+
+    def seed_users(self, count, prefix="user", password=None):
+        """Add count valid users prefix00001.. quickly, bypassing per-field validation."""
+        with self.lock:
+            users = self.forms["User"]
+            index = self._login_index()
+            start = 1
+            while self._key(f"{prefix}{start:05d}") in index:
+                start += 1
+            now = int(time.time())
+            history = {"Current": {"user": SYSTEM_USER, "timestamp": iso(now)}}
+            for number in range(start, start + count):
+                login = f"{prefix}{number:05d}"
+                if self._key(login) in index:
+                    raise ValueError(f"user {login} already exists")
+                values = {f.name: f.default for f in USER_FORM.fields}
+                values.update({
+                    "Login Name": login, "Full Name": f"{prefix.title()} {number:05d}",
+                    "First Name": prefix.title(), "Last Name": f"{number:05d}",
+                    "Email Address": f"{login}@example.com", "License Type": 0 if number % 3 == 0 else 1,
+                    "Group List": BULK_GROUP_IDS[number % len(BULK_GROUP_IDS)] + ";",
+                    "Password": hash_password(password) if password else None,
+                    "Status History": history,
+                })
+                self._insert(users, values, SYSTEM_USER, now)
+            return count
+
+    # ------------------------------------------------------------ reads
+
+    def form(self, name):
+        form = self.forms.get(name)
+        if form is None:
+            raise ARError(404, FORM_MISSING, name)
+        return form
+
+    def list_page(self, form_name, qualification, field_refs, sort, offset, size, user):
+        """One page of rendered entries: ([(id, values)], more_rows_exist)."""
+        with self.lock:
+            form = self.form(form_name)
+            names = self._field_names(form, field_refs)
+            order = self._sort_keys(form, sort)
+            rows = self._matching(form, qualification, user)
+            for name, descending in reversed(order):
+                rows.sort(key=self._sort_key(form.definition.field(name)), reverse=descending)
+            page = rows[offset:offset + size] if size else rows[offset:]
+            result = [(v["Request ID"], self._render(form, v, names)) for v in page]
+            return result, offset + len(page) < len(rows)
+
+    def get(self, form_name, entry_id, field_refs=None):
+        with self.lock:
+            form = self.form(form_name)
+            names = self._field_names(form, field_refs)
+            values = form.entries.get(entry_id)
+            if values is None:
+                raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
+            return self._render(form, values, names)
+
+    def rows(self, form_name):
+        """All entries of a form, rendered (copies)."""
+        with self.lock:
+            form = self.form(form_name)
+            return [_detached(self._render(form, values)) for values in form.entries.values()]
+
+    def user(self, login):
+        with self.lock:
+            values = self._user_values(login)
+            return None if values is None else _detached(self._render(self.forms["User"], values))
+
+    def authenticate(self, login, password):
+        """'ok', 'bad' (known user, wrong password or not Current) or 'unknown', and the stored login."""
+        with self.lock:
+            values = self._user_values(login)
+            if values is None:
+                return "unknown", login
+            if values["Status"] != 0 or not check_password(values["Password"], password):
+                return "bad", values["Login Name"]
+            return "ok", values["Login Name"]
+
+    def password_matches(self, login, password):
+        with self.lock:
+            values = self._user_values(login)
+            return values is not None and values["Password"] is not None and check_password(values["Password"], password)
+
+    # ------------------------------------------------------------ writes
+
+    def create(self, form_name, raw, user):
+        """Validate and insert; return the new Request ID."""
+        with self.lock:
+            form = self._writable(form_name)
+            changes = self._convert(form, raw)
+            values = {f.name: f.default for f in form.definition.fields}
+            values.update(changes)
+            for field in form.definition.fields:
+                if field.required and values.get(field.name) is None:
+                    raise ARError(400, REQUIRED_MISSING, f"{field.name} ({field.id})")
+            self._check_unique(form, values, None)
+            return self._insert(form, values, user)
+
+    def update(self, form_name, entry_id, raw, user):
+        with self.lock:
+            form = self._writable(form_name)
+            old = form.entries.get(entry_id)
+            if old is None:
+                raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
+            changes = self._convert(form, raw)
+            for name, value in changes.items():
+                field = form.definition.field(name)
+                if field.required and value is None:
+                    raise ARError(400, REQUIRED_MISSING, f"{field.name} ({field.id}) cannot be cleared")
+            new = {**old, **changes}
+            self._check_unique(form, new, entry_id)
+            now = int(time.time())
+            new["Last Modified By"], new["Modified Date"] = user, now
+            if "Status History" in new and new.get("Status") != old.get("Status"):
+                label = form.definition.field("Status").labels[new["Status"]]
+                new["Status History"] = {**(old.get("Status History") or {}), label: {"user": user, "timestamp": iso(now)}}
+            self._unindex(form, old)
+            form.entries[entry_id] = new
+            form.rendered.pop(entry_id, None)
+            self._index(form, new)
+
+    def delete(self, form_name, entry_id):
+        with self.lock:
+            form = self._writable(form_name)
+            if form_name == "User" and not self.settings.delete_allowed:
+                raise ARError(403, NO_ACCESS, "delete is not allowed on the User form")
+            values = form.entries.pop(entry_id, None)
+            if values is None:
+                raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
+            form.rendered.pop(entry_id, None)
+            self._unindex(form, values)
+
+    # ------------------------------------------------------------ helpers
+
+    def _writable(self, form_name):
+        form = self.form(form_name)
+        if not form.definition.writable:
+            raise ARError(403, NO_ACCESS, f"the {form_name} form is read-only for this user")
+        return form
+
+    def _insert(self, form, values, user, now=None):
+        now = int(time.time()) if now is None else now
+        entry_id = form.new_id()
+        values.update({"Request ID": entry_id, "Submitter": user, "Create Date": now,
+                       "Last Modified By": user, "Modified Date": now})
+        status = form.definition.field("Status History")
+        if status and values.get("Status History") is None:
+            label = form.definition.field("Status").labels[values["Status"]]
+            values["Status History"] = {label: {"user": user, "timestamp": iso(now)}}
+        form.entries[entry_id] = values
+        self._index(form, values)
+        return entry_id
+
+    def _convert(self, form, raw):
+        """API values -> stored values, raising the AR error a tenant gives for bad input."""
+        if not isinstance(raw, dict):
+            raise ARError(400, BAD_REQUEST, 'the body must be {"values": {...}}')
+        fields = []
+        for ref in raw:
+            field = form.definition.field(ref)
+            if field is None:
+                raise ARError(400, NO_SUCH_FIELD, f"'{ref}' is not a field of form {form.definition.name}")
+            fields.append((field, raw[ref]))
+        for field, unused_value in fields:
+            if field.readonly:
+                raise ARError(400, READ_ONLY, f"{field.name} ({field.id})")
+        return {field.name: self._convert_value(field, value) for field, value in fields}
+
+    def _convert_value(self, field, value):
+        if value is None or value == "":
+            return None
+        kind = field.kind
+        try:
+            if kind == "selection":
+                return selection_index(field, value)
+            if kind == "grouplist":
+                return self._group_list(value)
+            if isinstance(value, (dict, list, bool)):
+                raise BadValueError(f"{field.name}: {value!r}")
+            if kind == "password":
+                return hash_password(str(value))
+            if kind == "integer":
+                return int(value)
+            return str(value)
+        except BadValueError as exc:
+            raise ARError(400, BAD_VALUE, exc.message) from None
+        except ValueError:
+            raise ARError(400, BAD_VALUE, f"{field.name}: {value!r}") from None
+
+    def _group_list(self, value):
+        """Group List from a ';' string or a JSON array, per group_list_mode."""
+        if isinstance(value, list):
+            tokens = [str(item).strip() for item in value]
+        elif isinstance(value, (str, int)):
+            tokens = str(value).split(";")
+        else:
+            raise BadValueError(f"Group List: {value!r}")
+        if self.settings.group_list_mode == "as-written":
+            text = value if isinstance(value, str) else ";".join(tokens)
+            return text or None
+        by_id, by_name = {}, {}
+        for group in self.forms["Group"].entries.values():
+            by_id[str(group["Group ID"])] = str(group["Group ID"])
+            by_name[group["Group Name"].casefold()] = str(group["Group ID"])
+        ids = []
+        for token in (t.strip() for t in tokens):
+            if not token:
+                continue
+            group_id = by_id.get(token) or by_name.get(token.casefold())
+            if group_id is None:
+                raise BadValueError(f"Group List: no such group '{token}'")
+            ids.append(group_id)
+        return "".join(i + ";" for i in ids) or None
+
+    def _check_unique(self, form, values, entry_id):
+        if form.definition.name != "User":
+            return
+        holders = self._login_index().get(self._key(values["Login Name"]), ())
+        if any(holder != entry_id for holder in holders):
+            raise ARError(400, DUPLICATE, f"Login Name (101) = '{values['Login Name']}'")
+
+    # The Login Name index: folded keys when comparisons are case-insensitive.
+
+    def _key(self, login):
+        return login.casefold() if self._folded else login
+
+    def _login_index(self):
+        if self._folded == self.settings.case_sensitive:
+            self._folded = not self.settings.case_sensitive
+            self.logins = {}
+            for values in self.forms["User"].entries.values():
+                self.logins.setdefault(self._key(values["Login Name"]), []).append(values["Request ID"])
+        return self.logins
+
+    def _index(self, form, values):
+        if form.definition.name == "User":
+            self._login_index().setdefault(self._key(values["Login Name"]), []).append(values["Request ID"])
+
+    def _unindex(self, form, values):
+        if form.definition.name == "User":
+            key = self._key(values["Login Name"])
+            holders = [h for h in self._login_index().get(key, ()) if h != values["Request ID"]]
+            if holders:
+                self.logins[key] = holders
+            else:
+                self.logins.pop(key, None)
+
+    def _user_values(self, login):
+        if not isinstance(login, str):
+            return None
+        users = self.forms["User"]
+        for entry_id in self._login_index().get(self._key(login), ()):
+            return users.entries[entry_id]
+        return None
+
+    def _matching(self, form, qualification, user):
+        """Stored rows matching q, in Request ID order; uses an index when q pins Request ID or Login Name."""
+        if not qualification or not qualification.strip():
+            return list(form.entries.values())
+        try:
+            node = parse(qualification)
+            predicate = compile_qualification(node, form.definition, user=user,
+                                              case_sensitive=self.settings.case_sensitive)
+        except QualificationError as exc:
+            detail = exc.field if exc.number == NO_SUCH_FIELD else exc.message
+            raise ARError(400, exc.number, detail) from None
+        rows = self._candidates(form, node)
+        if rows is None:
+            rows = form.entries.values()
+        return [values for values in rows if predicate(values)]
+
+    def _candidates(self, form, node):
+        def canonical(ref):
+            field = form.definition.field(ref)
+            return field.name if field else None
+        pinned = equality_sets(node, canonical)
+        if pinned is None:
+            return None
+        name, literals = pinned
+        if name == "Request ID":
+            ids = [lit for lit in literals if lit in form.entries]
+        elif name == "Login Name" and form.definition.name == "User":
+            index = self._login_index()
+            keys = {self._key(literal) for literal in literals}
+            ids = [entry_id for key in keys for entry_id in index.get(key, ())]
+        else:
+            return None
+        return [form.entries[i] for i in sorted(set(ids))]
+
+    def _field_names(self, form, refs):
+        if not refs:
+            return None
+        names = []
+        for ref in refs:
+            field = form.definition.field(ref)
+            if field is None:
+                raise ARError(400, NO_SUCH_FIELD, ref)
+            names.append(field.name)
+        return names
+
+    def _sort_keys(self, form, sort):
+        order = []
+        for part in (p.strip() for p in (sort or "").split(",")):
+            if not part:
+                continue
+            name, direction = part.rpartition(".")[::2]
+            if direction.lower() not in ("asc", "desc"):
+                name, direction = part, "asc"
+            field = form.definition.field(name.strip())
+            if field is None:
+                raise ARError(400, NO_SUCH_FIELD, name.strip())
+            order.append((field.name, direction.lower() == "desc"))
+        return order
+
+    def _sort_key(self, field):
+        name, fold = field.name, field.kind in ("char", "grouplist") and not self.settings.case_sensitive
+
+        def key(values):
+            value = values.get(name)
+            if value is None:
+                return (False, "")
+            return (True, value.casefold() if fold else value)
+        return key
+
+    def _render(self, form, values, names=None):
+        """API-shaped values (cached per entry); names selects fields."""
+        full = form.rendered.get(values["Request ID"])
+        if full is None:
+            full = {}
+            for field in form.definition.fields:
+                value = values.get(field.name)
+                if value is not None:
+                    if field.kind == "selection":
+                        value = field.labels.get(value, value)
+                    elif field.kind == "date":
+                        value = iso(value)
+                    elif field.kind == "password":
+                        value = "***"
+                full[field.name] = value
+            form.rendered[values["Request ID"]] = full
+        if names is None:
+            return full
+        return {name: full[name] for name in names}

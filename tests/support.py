@@ -1,0 +1,100 @@
+"""Helpers shared by the tests: run a module in-process, run a playbook, read the simulator's log."""
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+
+from ansible.module_utils.testing import patch_module_args
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(ROOT, 'build', 'collections')
+ADMIN_USER = 'Demo'
+ADMIN_PASSWORD = 'Demo-Passw0rd!'
+WRITE_METHODS = ('POST', 'PUT', 'DELETE')
+
+
+def ensure_collection_path():
+    """build/collections/ansible_collections/helix/users -> the repository, for imports and ansible-playbook."""
+    link = os.path.join(COLLECTIONS, 'ansible_collections', 'helix', 'users')
+    if not os.path.islink(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        try:
+            os.symlink(ROOT, link)
+        except FileExistsError:  # another test worker made it first
+            pass
+    if COLLECTIONS not in sys.path:
+        sys.path.insert(0, COLLECTIONS)
+
+
+def connection(sim, **extra):
+    """Module connection options for the simulator, logging in as the admin."""
+    options = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD)
+    options.update(extra)
+    return options
+
+
+class ModuleExit(Exception):
+    pass
+
+
+def run_module(module, args, check=False, diff=False):
+    """Run a module's main() in this process; return its result dict (with 'failed' when it failed)."""
+    args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    text = out.getvalue()
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise AssertionError('module printed no JSON result: %r' % text[:2000])
+
+
+def api_requests(sim, methods=None):
+    """The simulator's logged API requests (logins and logouts included), optionally of some methods."""
+    return [r for r in sim.log if methods is None or r['method'] in methods]
+
+
+def writes(sim):
+    """Logged requests that change entries (logins and logouts are POSTs to /api/jwt, not writes)."""
+    return [r for r in sim.log if r['method'] in WRITE_METHODS and r['path'].startswith('/api/arsys/')]
+
+
+def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=0, env=None):
+    """Run ansible-playbook on a playbook file with this collection on the path; return (rc, output)."""
+    ensure_collection_path()
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook)]
+    if extra_vars:
+        command += ['-e', json.dumps(extra_vars)]
+    if check:
+        command.append('--check')
+    if diff:
+        command.append('--diff')
+    if verbosity:
+        command.append('-' + 'v' * verbosity)
+    run_env = dict(os.environ)
+    for name in list(run_env):
+        if name.startswith('HELIX_'):
+            del run_env[name]
+    run_env.update(
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-local'),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / 'ansible-remote'),
+        ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_FORCE_COLOR='0',
+        ANSIBLE_RETRY_FILES_ENABLED='0',
+        ANSIBLE_DEPRECATION_WARNINGS='0',
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
+        ANSIBLE_LOCALHOST_WARNING='0',
+    )
+    run_env.update(env or {})
+    proc = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+    return proc.returncode, proc.stdout + proc.stderr

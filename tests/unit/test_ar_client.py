@@ -1,0 +1,344 @@
+"""The AR client against the running simulator: auth, retries, lost replies, paging, errors, secrets."""
+
+import socket
+
+import pytest
+
+from ansible_collections.helix.users.plugins.module_utils.ar_client import (
+    ARClient,
+    entry_id,
+    strip_token,
+    token_expiry,
+)
+from ansible_collections.helix.users.plugins.module_utils.errors import (
+    HelixAPIError,
+    HelixAuthError,
+    HelixConnectionError,
+)
+from ansible_collections.helix.users.plugins.module_utils.qualification import equals
+from support import ADMIN_PASSWORD, ADMIN_USER, api_requests
+
+NEW_USER = {'Login Name': 'newbie', 'Full Name': 'New Bie', 'License Type': 'Read'}
+
+
+def client_for(sim, **kwargs):
+    options = dict(username=ADMIN_USER, password=ADMIN_PASSWORD, backoff=0.001, backoff_max=0.01)
+    options.update(kwargs)
+    return ARClient(sim.url, **options)
+
+
+def find_login(client, login):
+    def lookup():
+        for entry in client.list_entries('User', q=equals('Login Name', login), fields=['Request ID'], page_size=2):
+            return entry_id(entry)
+        return None
+    return lookup
+
+
+def logins(sim):
+    return [r for r in sim.log if r['path'] == '/api/jwt/login']
+
+
+# ------------------------------------------------------------------ tokens and login
+@pytest.mark.parametrize('reply, token', [
+    ('eyJ.abc.def', 'eyJ.abc.def'),
+    ('"eyJ.abc.def"', 'eyJ.abc.def'),
+    ('"AR-JWT eyJ.abc.def"', 'eyJ.abc.def'),
+    ('AR-JWT eyJ.abc.def\n', 'eyJ.abc.def'),
+    ("'ar-jwt eyJ.abc.def'", 'eyJ.abc.def'),
+])
+def test_strip_token_copes_with_bare_quoted_and_prefixed_replies(reply, token):
+    assert strip_token(reply) == token
+
+
+def test_token_expiry_reads_exp_or_gives_none():
+    assert token_expiry('e30.eyJleHAiOjE3OTU4MjA0MDB9.sig') == '2026-11-27T23:00:00Z'
+    assert token_expiry('not-a-jwt') is None
+
+
+def test_login_returns_a_bare_token_that_the_server_accepts(sim):
+    with client_for(sim) as client:
+        token = client.login()
+        assert not token.startswith(('AR-JWT', '"'))
+        assert token.count('.') == 2
+        assert token_expiry(token) is not None
+        entries = list(client.list_entries('User', fields=['Login Name']))
+        assert {e['values']['Login Name'] for e in entries} >= {'Demo', 'jdoe'}
+    # close() logged the client's own token out
+    assert [r['path'] for r in sim.log][-1] == '/api/jwt/logout'
+    assert client.api_calls == 3
+
+
+def test_login_is_form_encoded_and_logout_revokes(sim):
+    client = client_for(sim)
+    token = client.login()
+    assert client.logout() is True
+    stale = ARClient(sim.url, token=token)
+    with pytest.raises(HelixAuthError) as info:
+        list(stale.list_entries('User'))
+    assert info.value.status == 401
+    assert stale.logout() is False  # a revoked token: nothing left to log out
+
+
+def test_wrong_password_names_the_user_never_the_password(sim):
+    client = client_for(sim, password='Wrong-S3cret')
+    with pytest.raises(HelixAuthError) as info:
+        client.login()
+    assert 'Demo' in str(info.value)
+    assert info.value.number == 623
+    assert 'Wrong-S3cret' not in str(info.value)
+
+
+def test_guest_user_trap_is_a_failed_login(sim):
+    sim.configure(guest_mode=True)
+    client = client_for(sim, username='nobody', password='whatever-pw')
+    with pytest.raises(HelixAuthError) as info:
+        client.login()
+    assert 'AR 59' in str(info.value) and 'nobody' in str(info.value)
+    assert client.token is None
+
+
+def test_expired_token_is_renewed_once_with_credentials(sim):
+    sim.configure(token_lifetime=1)
+    client = client_for(sim)
+    first = client.login()
+    sim.configure(token_lifetime=3600)
+    expire_now(sim, first)
+    entries = list(client.list_entries('User', fields=['Login Name']))
+    assert entries
+    assert client.relogins == 1
+    assert client.token != first
+    assert len(logins(sim)) == 2
+
+
+def expire_now(sim, token):
+    """Make a token invalid on the server: log it out with a plain request."""
+    import requests
+    assert requests.post(sim.url + '/api/jwt/logout', headers={'Authorization': 'AR-JWT ' + token}, timeout=5).status_code == 204
+
+
+def test_renewal_never_loops(sim):
+    sim.configure(token_lifetime=0)  # every token is already expired when used
+    client = client_for(sim)
+    with pytest.raises(HelixAuthError) as info:
+        list(client.list_entries('User'))
+    assert info.value.status == 401
+    assert len(logins(sim)) == 2  # the first login and exactly one renewal
+    assert client.api_calls == 4
+
+
+def test_expired_token_without_credentials_is_a_clear_error(sim):
+    client = client_for(sim)
+    token = client.login()
+    expire_now(sim, token)
+    tokened = ARClient(sim.url, token=token)
+    with pytest.raises(HelixAuthError) as info:
+        tokened.get_entry('User', '000000000000001')
+    message = str(info.value)
+    assert 'expired, revoked or invalid' in message and 'helix_token' in message
+    assert token not in message
+
+
+def test_html_401_body_is_described_not_dumped(sim):
+    sim.configure(html_401=True)
+    tokened = ARClient(sim.url, token='eyJhbGciOiJIUzI1NiJ9.e30.bogus')
+    with pytest.raises(HelixAuthError) as info:
+        tokened.get_entry('User', '000000000000001')
+    assert 'HTML page' in str(info.value)
+    assert '<html' not in str(info.value).lower()
+
+
+# ------------------------------------------------------------------ retries
+@pytest.mark.parametrize('status', [503, 429, 500, 502])
+def test_transient_failures_are_retried_within_max_retries(sim, status):
+    client = client_for(sim, max_retries=3)
+    client.login()
+    sim.configure(fail_first=3, fail_first_status=status)
+    assert client.get_entry('User', '000000000000002')['Login Name'] == 'jdoe'
+    assert client.retries == 3
+    assert client.api_calls == 1 + 4  # login + 4 tries
+
+
+def test_past_max_retries_the_failure_is_clear(sim):
+    client = client_for(sim, max_retries=2)
+    client.login()
+    sim.configure(fail_first=10, fail_first_status=503)
+    with pytest.raises(HelixAPIError) as info:
+        client.get_entry('User', '000000000000002')
+    assert info.value.status == 503
+    assert 'after 3 attempt(s)' in str(info.value)
+    assert client.api_calls == 1 + 3
+
+
+def test_server_busy_message_93_is_retried(sim):
+    client = client_for(sim, max_retries=1)
+    client.login()
+    sim.configure(rate_93=1.0)
+    with pytest.raises(HelixAPIError) as info:
+        client.get_entry('User', '000000000000002')
+    assert info.value.number == 93
+    sim.configure(rate_93=0.0)
+    assert client.get_entry('User', '000000000000002')['Login Name'] == 'jdoe'
+
+
+def test_dropped_connections_are_retried(sim):
+    client = client_for(sim, max_retries=8)
+    client.login()
+    sim.configure(drop_rate=0.3, fault_seed=7)
+    names = [e['values']['Login Name'] for e in client.list_entries('User', fields=['Login Name'], page_size=1)]
+    sim.configure(drop_rate=0.0)
+    assert sorted(names) == sorted(u['Login Name'] for u in sim.state()['users'])
+    assert client.retries > 0
+    assert any(r.get('fault') for r in sim.log)
+
+
+def test_unreachable_host_fails_clearly():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    client = ARClient('http://127.0.0.1:%d' % port, username='a', password='Secret-1', max_retries=1, backoff=0.001)
+    with pytest.raises(HelixConnectionError) as info:
+        client.login()
+    assert 'Connection' in str(info.value) and 'Secret-1' not in str(info.value)
+    assert client.api_calls == 2
+
+
+@pytest.mark.parametrize('url', ['acme.onbmc.com', 'ftp://acme', '', 'https://user:pw@acme.onbmc.com'])
+def test_bad_urls_are_refused_before_any_request(url):
+    with pytest.raises(HelixConnectionError) as info:
+        ARClient(url, username='a', password='pw')
+    assert 'helix_url' in str(info.value)
+    assert ':pw@' not in str(info.value)
+
+
+# ------------------------------------------------------------------ lost create replies
+def test_create_whose_reply_is_lost_leaves_exactly_one_entry(sim):
+    client = client_for(sim)
+    client.login()
+    sim.configure(drop_after_commit=1)
+    new_id = client.create_entry('User', NEW_USER, recover=find_login(client, 'newbie'))
+    matches = [u for u in sim.state()['users'] if u['Login Name'] == 'newbie']
+    assert len(matches) == 1
+    assert matches[0]['Request ID'] == new_id
+    assert len([r for r in sim.log if r['method'] == 'POST' and r['path'].endswith('/User')]) == 1
+
+
+def test_create_refused_before_commit_is_repeated_after_a_lookup(sim):
+    client = client_for(sim)
+    client.login()
+    sim.configure(fail_first=1, fail_first_status=503)
+    new_id = client.create_entry('User', NEW_USER, recover=find_login(client, 'newbie'))
+    assert sim.user('newbie')['Request ID'] == new_id
+    posts = [r for r in sim.log if r['method'] == 'POST' and r['path'].endswith('/User')]
+    assert len(posts) == 2 and posts[0]['status'] == 503
+    lookups = [r for r in sim.log if r['method'] == 'GET']
+    assert len(lookups) == 1  # looked up once before repeating
+
+
+def test_create_without_a_key_lookup_is_never_repeated(sim):
+    client = client_for(sim)
+    client.login()
+    sim.configure(drop_after_commit=1)
+    with pytest.raises(HelixConnectionError):
+        client.create_entry('User', NEW_USER)
+    assert len([u for u in sim.state()['users'] if u['Login Name'] == 'newbie']) == 1
+    assert len([r for r in sim.log if r['method'] == 'POST' and r['path'].endswith('/User')]) == 1
+
+
+def test_create_returns_the_request_id_from_location(sim):
+    with client_for(sim) as client:
+        new_id = client.create_entry('User', NEW_USER)
+        assert len(new_id) == 15 and new_id.isdigit()
+        assert client.get_entry('User', new_id)['Login Name'] == 'newbie'
+
+
+# ------------------------------------------------------------------ entries
+def test_paging_returns_every_row_when_the_server_cap_is_below_the_page_size(sim):
+    sim.seed_users(1234)
+    sim.configure(server_cap=100)
+    client = client_for(sim)
+    rows = list(client.list_entries('User', fields=['Login Name'], sort='Login Name.asc', page_size=500))
+    names = [r['values']['Login Name'] for r in rows]
+    assert len(names) == len(set(names)) == len(sim.state()['users']) == 1237
+    assert names == sorted(names)
+    gets = api_requests(sim, ['GET'])
+    assert len(gets) == 13  # 12 full pages of 100, one of 37, none past the end
+    assert all(r['query']['limit'] == '500' for r in gets)
+
+
+def test_paging_honours_the_total_limit(sim):
+    sim.seed_users(50)
+    client = client_for(sim)
+    rows = list(client.list_entries('User', fields=['Login Name'], page_size=20, limit=45))
+    assert len(rows) == 45
+    assert [r['query']['limit'] for r in api_requests(sim, ['GET'])] == ['20', '20', '5']
+
+
+def test_entry_ids_come_from_values_or_the_self_link(sim):
+    client = client_for(sim)
+    rows = list(client.list_entries('User', q=equals('Login Name', 'jdoe'), fields=['Full Name']))
+    assert len(rows) == 1
+    assert entry_id(rows[0]) == sim.user('jdoe')['Request ID']
+
+
+def test_get_update_delete(sim):
+    client = client_for(sim)
+    jdoe = sim.user('jdoe')['Request ID']
+    assert client.get_entry('User', '999999999999999') is None
+    client.update_entry('User', jdoe, {'Email Address': 'john@example.com'})
+    stored = sim.user('jdoe')
+    assert stored['Email Address'] == 'john@example.com' and stored['Full Name'] == 'John Doe'
+    client.delete_entry('User', jdoe)
+    assert sim.user('jdoe') is None
+
+
+def test_forbidden_delete_is_a_typed_error(sim):
+    sim.configure(delete_allowed=False)
+    client = client_for(sim)
+    with pytest.raises(HelixAPIError) as info:
+        client.delete_entry('User', sim.user('jdoe')['Request ID'])
+    assert info.value.status == 403 and info.value.number is not None
+    assert sim.user('jdoe') is not None
+
+
+@pytest.mark.parametrize('values, number', [
+    ({'Login Name': 'jdoe', 'Full Name': 'Dup', 'License Type': 'Read'}, 382),
+    ({'Login Name': 'x1', 'License Type': 'Read'}, 307),
+    ({'Login Name': 'x2', 'Full Name': 'X', 'License Type': 'Platinum'}, 306),
+    ({'Login Name': 'x3', 'Full Name': 'X', 'License Type': 'Read', 'Shoe Size': '44'}, 314),
+])
+def test_validation_errors_carry_the_ar_message(sim, values, number):
+    client = client_for(sim)
+    with pytest.raises(HelixAPIError) as info:
+        client.create_entry('User', values)
+    assert info.value.number == number
+    assert 'AR %d' % number in str(info.value)
+
+
+def test_unknown_field_in_a_qualification_is_message_314(sim):
+    client = client_for(sim)
+    with pytest.raises(HelixAPIError) as info:
+        list(client.list_entries('User', q="'Shoe Size' = \"44\""))
+    assert info.value.number == 314
+    assert 'Shoe Size' in str(info.value)
+
+
+def test_no_secret_reaches_an_error_or_the_simulator_log(sim):
+    password = 'Pw-that-must-not-leak-42'
+    sim.configure(admin_users={'Demo': ADMIN_PASSWORD, 'svc': password})
+    client = client_for(sim, username='svc', password=password, max_retries=0)
+    token = client.login()
+    errors = []
+    for call in (lambda: client.create_entry('User', {'Login Name': 'jdoe', 'Full Name': 'x', 'License Type': 'Read',
+                                                      'Password': password}),
+                 lambda: list(client.list_entries('User', q="'Nope' = \"%s\"" % token))):
+        with pytest.raises(HelixAPIError) as info:
+            call()
+        errors.append(str(info.value))
+    sim.configure(fail_first=1, fail_first_status=503)
+    with pytest.raises(HelixAPIError) as info:
+        client.get_entry('User', '000000000000001')
+    errors.append(str(info.value))
+    text = '\n'.join(errors) + repr(sim.log) + repr(sim.state())
+    assert password not in text
+    assert token not in '\n'.join(errors)
