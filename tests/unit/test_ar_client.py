@@ -1,6 +1,7 @@
 """The AR client against the running simulator: auth, retries, lost replies, paging, errors, secrets."""
 
 import socket
+import time
 
 import pytest
 
@@ -342,3 +343,34 @@ def test_no_secret_reaches_an_error_or_the_simulator_log(sim):
     text = '\n'.join(errors) + repr(sim.log) + repr(sim.state())
     assert password not in text
     assert token not in '\n'.join(errors)
+
+
+def test_a_reply_slower_than_the_timeout_is_retried_then_fails_clearly(sim):
+    client = client_for(sim, max_retries=1, timeout=0.2)
+    client.login()
+    sim.configure(latency_ms=600)
+    with pytest.raises(HelixConnectionError) as info:
+        client.get_entry('User', '000000000000002')
+    assert 'after 2 attempt(s)' in str(info.value) and 'Timeout' in str(info.value)
+    sim.configure(latency_ms=0)
+    time.sleep(0.7)  # let the server finish the abandoned requests, or they land in the next test's log
+
+
+def test_latency_within_the_timeout_just_costs_time(sim):
+    client = client_for(sim, timeout=5)
+    client.login()
+    sim.configure(latency_ms=50)
+    assert client.get_entry('User', '000000000000002')['Login Name'] == 'jdoe'
+    assert client.retries == 0
+
+
+def test_random_503_and_429_are_absorbed_by_retries(sim):
+    client = client_for(sim, max_retries=6)
+    client.login()
+    sim.configure(rate_503=0.2, rate_429=0.2, fault_seed=11)
+    for number in range(20):
+        client.update_entry('User', sim.user('jdoe')['Request ID'], {'Phone Number': str(number)})
+    sim.configure(rate_503=0.0, rate_429=0.0)
+    assert sim.user('jdoe')['Phone Number'] == '19'
+    faults = [r['fault'] for r in sim.log if r.get('fault')]
+    assert client.retries == len(faults) > 0
