@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv demo test units sanity lint docs bench matrix clean
+.PHONY: venv demo test units sanity lint docs bench bench-quick matrix clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,13 @@ units: venv
 
 sanity: venv
 	$(PY) tools/run_ansible_test.py sanity --python 3.11
+
+## The benchmark of issue 4: bulk helix_user against a uri loop and single-user tasks (about 20 minutes).
+bench: venv
+	$(PY) benchmarks/run.py --write
+
+bench-quick: venv
+	$(PY) benchmarks/run.py --quick
 
 clean:
 	rm -rf build tests/output .pytest_cache .hypothesis

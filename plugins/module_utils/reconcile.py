@@ -93,9 +93,8 @@ def read_population(client, logins, fields, form, page_size):
     if batches <= 2:
         return read_users(client, logins, fields, form, QUALIFICATION_MAX)
     found = {}
-    for_scan = list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
     complete = False
-    for pages, page in enumerate(client.list_pages(form, fields=for_scan, page_size=page_size), 1):
+    for pages, page in enumerate(client.list_pages(form, fields=_scan_fields(fields), page_size=page_size), 1):
         for entry in page:
             values = dict(entry.get('values') or {})
             if values.get(LOGIN) in wanted:
@@ -114,20 +113,51 @@ def read_population(client, logins, fields, form, page_size):
     return found
 
 
-def plan_purge(client, purge_query, listed, form, obsolete_status, page_size):
-    """Plans that obsolete every user matched by purge_query and not listed (already obsolete ones excepted)."""
-    listed_folded = set(login.casefold() for login in listed)
-    plans = []
-    for entry in client.list_entries(form, q=purge_query, fields=[REQUEST_ID, LOGIN, STATUS], page_size=page_size):
-        values = entry.get('values') or {}
+def _scan_fields(fields):
+    return list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
+
+
+def scan_purge_scope(client, purge_query, logins, fields, form, page_size):
+    """One scan of the users purge_query matches: ({listed login: values}, [values of the unlisted]).
+
+    The scan fetches the fields the plans compare, so listed users inside the scope need no
+    second read. A user whose login differs from a listed one only by case counts as listed:
+    the safe side for a purge.
+    """
+    exact = set(logins)
+    folded = dict((login.casefold(), login) for login in logins)
+    found, unlisted = {}, []
+    for entry in client.list_entries(form, q=purge_query, fields=_scan_fields(fields), page_size=page_size):
+        values = dict(entry.get('values') or {})
+        values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
         login = values.get(LOGIN)
-        if not login or login.casefold() in listed_folded:
+        if not login:
             continue
+        if login in exact:
+            found[login] = values
+        elif login.casefold() in folded:
+            found.setdefault(folded[login.casefold()], values)
+        else:
+            unlisted.append(values)
+    return found, unlisted
+
+
+def plan_purge(unlisted, obsolete_status, limit):
+    """Plans that obsolete the unlisted users not obsolete yet; BulkError when more than limit."""
+    plans = []
+    for values in unlisted:
         if selection_key(STATUS, values.get(STATUS)) == selection_key(STATUS, obsolete_status):
             continue
-        plans.append(UserPlan(login, 'obsoleted', values.get(REQUEST_ID) or entry_id(entry),
-                              write={STATUS: obsolete_status}, before=dict(status=values.get(STATUS)),
-                              after=dict(status=obsolete_status), current=dict(values)))
+        plans.append(UserPlan(values[LOGIN], 'obsoleted', values[REQUEST_ID], write={STATUS: obsolete_status},
+                              before=dict(status=values.get(STATUS)), after=dict(status=obsolete_status),
+                              current=values))
+    if len(plans) > limit:
+        shown = ', '.join(plan.login for plan in plans[:PURGE_SHOWN])
+        raise BulkError(
+            'nothing was written: the purge would obsolete %d users, more than purge_limit=%d (%s%s). '
+            'Check purge_query, or raise purge_limit if this is intended.' % (
+                len(plans), limit, shown, ', ...' if len(plans) > PURGE_SHOWN else ''),
+            result=dict(purge_count=len(plans), purge_sample=[plan.login for plan in plans[:PURGE_SHOWN]]))
     return plans
 
 
@@ -135,7 +165,12 @@ def plan_all(client, specs, resolver, settings, page_size):
     """Plans for all specs (and the purge), or BulkError listing every user that cannot be planned."""
     form = settings['form']
     logins = [spec['login_name'] for spec in specs]
-    current = read_population(client, logins, fields_to_read(specs), form, page_size)
+    fields = fields_to_read(specs)
+    current, unlisted = {}, []
+    if settings.get('purge'):
+        current, unlisted = scan_purge_scope(client, settings['purge_query'], logins, fields, form, page_size)
+    missing = [login for login in logins if login not in current]
+    current.update(read_population(client, missing, fields, form, page_size))
     plans, problems = [], []
     for spec in specs:
         try:
@@ -147,16 +182,7 @@ def plan_all(client, specs, resolver, settings, page_size):
         raise BulkError('nothing was written: %d user%s cannot be declared: %s' % (
             len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)))
     if settings.get('purge'):
-        purge = plan_purge(client, settings['purge_query'], logins, form, settings['obsolete_status'], page_size)
-        limit = settings['purge_limit']
-        if len(purge) > limit:
-            shown = ', '.join(plan.login for plan in purge[:PURGE_SHOWN])
-            raise BulkError(
-                'nothing was written: the purge would obsolete %d users, more than purge_limit=%d (%s%s). '
-                'Check purge_query, or raise purge_limit if this is intended.' % (
-                    len(purge), limit, shown, ', ...' if len(purge) > PURGE_SHOWN else ''),
-                result=dict(purge_count=len(purge), purge_sample=[plan.login for plan in purge[:PURGE_SHOWN]]))
-        plans.extend(purge)
+        plans.extend(plan_purge(unlisted, settings['obsolete_status'], settings['purge_limit']))
     return plans
 
 

@@ -194,3 +194,13 @@ def test_concurrent_writes_share_one_login(sim):
     assert result['summary']['created'] == 24
     assert [r['path'] for r in sim.log].count('/api/jwt/login') == 1
     assert result['api_calls'] == len(sim.log)
+
+
+def test_a_purge_reads_its_scope_once_and_the_listed_users_from_it(sim):
+    sim.seed_users(300)
+    keep = [dict(login_name='user%05d' % n, department='Ops') for n in range(1, 291)]
+    query = "'Login Name' LIKE \"user%\""
+    result = bulk(sim, keep, purge=True, purge_query=query, purge_limit=10, check=True, page_size=1000)
+    assert result['summary']['updated'] == 290 and result['summary']['obsoleted'] == 10
+    user_reads = [r for r in sim.log if r['method'] == 'GET' and r['form'] == 'User']
+    assert [r['query']['q'] for r in user_reads] == [query]
