@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 
-.PHONY: venv demo test units sanity lint docs bench bench-quick matrix clean
+.PHONY: venv collection demo test units sanity lint docs importer bench bench-quick matrix clean
 
 venv: $(STAMP)
 
@@ -15,26 +16,51 @@ $(STAMP): requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-## The main job on the bundled simulator: starts it, runs playbooks/demo.yml, stops it.
-demo: venv
+# build/collections/ansible_collections/helix/users -> this tree, so Ansible finds the collection
+collection:
+	@mkdir -p build/collections/ansible_collections/helix
+	@test -L build/collections/ansible_collections/helix/users || ln -s $(CURDIR) build/collections/ansible_collections/helix/users
+
+## The main job on the bundled simulator: starts it, runs playbooks/demo.yml twice, summarises, stops it.
+demo: venv collection
 	$(PY) tools/demo.py
 
-## Every test: client and simulator tests, module and playbook tests, ansible-test sanity.
-test: venv
+## Every test: pytest (client, simulator, modules, roles, packaging), lint, docs, galaxy-importer, sanity.
+test: venv collection
 	$(PY) -m pytest -n 2 tests
-	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory lint importer sanity
 
-units: venv
+units: venv collection
 	$(PY) -m pytest -n 2 tests
 
 sanity: venv
 	$(PY) tools/run_ansible_test.py sanity --python 3.11
 
-## The benchmark of issue 4: bulk helix_user against a uri loop and single-user tasks (about 20 minutes).
-bench: venv
+## ansible-lint (production profile), documentation lint, changelog lint, rendered docs up to date.
+lint: venv collection
+	ansible-lint --nocolor -q
+	antsibull-docs lint-collection-docs --plugin-docs .
+	antsibull-changelog lint
+	$(PY) tools/render_doc_fragment.py --check
+	$(PY) tools/render_docs.py --check
+
+## Regenerate docs/collection and the connection doc fragment.
+docs: venv collection
+	$(PY) tools/render_doc_fragment.py
+	$(PY) tools/render_docs.py
+
+importer: venv
+	$(PY) tools/galaxy_importer.py
+
+## ansible-test sanity on ansible-core 2.17, 2.18 and 2.19, each in its own virtualenv.
+matrix: venv
+	$(PY) tools/sanity_matrix.py
+
+## The benchmark: bulk helix_user against a uri loop and single-user tasks (about 30 minutes).
+bench: venv collection
 	$(PY) benchmarks/run.py --write
 
-bench-quick: venv
+bench-quick: venv collection
 	$(PY) benchmarks/run.py --quick
 
 clean:

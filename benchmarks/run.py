@@ -262,7 +262,7 @@ def write_report(rows, args, elapsed, sample):
              'Made by `make bench` (`python benchmarks/run.py --write %s`) on %s, on this repository\'s '
              'development machine (2 cores), against the bundled simulator on loopback; it took %.0f s.' % (
                  ' '.join(a for a in sys.argv[1:] if a != '--write'), time.strftime('%Y-%m-%d'), elapsed),
-             '', __doc__.split('Usage:')[0].strip().split('\n', 2)[2], '',
+             '', __doc__.split('Usage:', maxsplit=1)[0].strip().split('\n', 2)[2], '',
              '"~" marks figures of (a) and (b) measured on a sample of %d users and scaled to the population.' % sample,
              '', HEADER] + [format_row(row) for row in rows]
     with open(os.path.join(ROOT, 'docs', 'benchmarks.md'), 'w', encoding='utf-8') as out:

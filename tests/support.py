@@ -66,12 +66,15 @@ def writes(sim):
     return [r for r in sim.log if r['method'] in WRITE_METHODS and r['path'].startswith('/api/arsys/')]
 
 
-def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=0, env=None):
+def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+                 extra_vars_file=None, collections_path=None):
     """Run ansible-playbook on a playbook file with this collection on the path; return (rc, output)."""
     ensure_collection_path()
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook)]
     if extra_vars:
         command += ['-e', json.dumps(extra_vars)]
+    if extra_vars_file:
+        command += ['-e', extra_vars_file]
     if check:
         command.append('--check')
     if diff:
@@ -83,7 +86,7 @@ def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, v
         if name.startswith('HELIX_'):
             del run_env[name]
     run_env.update(
-        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+        ANSIBLE_COLLECTIONS_PATH=collections_path or COLLECTIONS,
         ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-local'),
         ANSIBLE_REMOTE_TMP=str(tmp_path / 'ansible-remote'),
         ANSIBLE_HOME=str(tmp_path / 'ansible-home'),

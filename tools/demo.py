@@ -51,19 +51,28 @@ def main():
                        ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'), ANSIBLE_LOCALHOST_WARNING='0',
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
             runs = []
-            for run in (1, 2):
-                print('\n=== playbooks/demo.yml, run %d ===' % run, flush=True)
+            steps = [('playbooks/demo.yml, run 1', ['playbooks/demo.yml']),
+                     ('playbooks/demo.yml, run 2', ['playbooks/demo.yml']),
+                     ('role provision', ['playbooks/provision.yml', '-e', '@playbooks/vars/provision.example.yml']),
+                     ('role offboard', ['playbooks/offboard.yml', '-e', '@playbooks/vars/offboard.example.yml']),
+                     ('role audit', ['playbooks/audit.yml', '-e', 'helix_audit_dest=' + os.path.join(workdir, 'audit')])]
+            for title, args in steps:
+                print('\n=== %s ===' % title, flush=True)
                 before = len(fetch(url + '/__sim/log'))
-                code = subprocess.call([os.path.join(BIN, 'ansible-playbook'), 'playbooks/demo.yml'], cwd=ROOT, env=env)
+                code = subprocess.call([os.path.join(BIN, 'ansible-playbook')] + args, cwd=ROOT, env=env)
                 if code:
                     return code
-                runs.append(fetch(url + '/__sim/log')[before:])
+                runs.append((title, fetch(url + '/__sim/log')[before:]))
+            with open(os.path.join(workdir, 'audit', 'helix-users.json'), encoding='utf-8') as handle:
+                audit = json.load(handle)
             print('\n=== What the simulator saw ===')
-            for number, log in enumerate(runs, 1):
+            for title, log in runs:
                 counts = collections.Counter('%s %s' % (r['method'], r.get('form') or r['path']) for r in log)
                 writes = sum(1 for r in log if r['method'] in ('POST', 'PUT', 'DELETE') and r['path'].startswith('/api/arsys/'))
-                print('run %d: %d requests, %d writes: %s' % (number, len(log), writes, ', '.join(
+                print('%s: %d requests, %d writes: %s' % (title, len(log), writes, ', '.join(
                     '%s x%d' % item for item in sorted(counts.items()))))
+            print('audit: %d current users; per license type %s; per status %s' % (
+                audit['count'], audit['by_license_type'], audit['by_status']))
             users = fetch(url + '/__sim/state')['users']
             print('users on the simulator now: %d (%s)' % (len(users), ', '.join(
                 '%s=%s' % (u['Login Name'], u['Status']) for u in users)))

@@ -57,8 +57,10 @@ def validate_items(items, item_spec, defaults):
     specs, problems, seen = [], [], {}
     for index, item in enumerate(items):
         label = 'users[%d]' % index
+        if isinstance(item, str):
+            item = dict(login_name=item)  # a login alone takes the defaults: handy with state=obsolete
         if not isinstance(item, dict):
-            problems.append('%s must be a dict with at least login_name, got %r' % (label, item))
+            problems.append('%s must be a dict with at least login_name, or a login name, got %r' % (label, item))
             continue
         merged = dict(defaults)
         merged.update((key, value) for key, value in item.items() if value is not None)

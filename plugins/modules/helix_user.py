@@ -106,11 +106,12 @@ options:
     type: dict
   users:
     description:
-      - Bulk mode. Each item takes the per-user options of this module (O(login_name) required).
+      - Bulk mode. Each item takes the per-user options of this module (O(login_name) required), or is a
+        login name alone, which is handy with O(state=obsolete).
       - Items inherit O(state), O(append) and O(update_password) from the module when they do not set them.
       - Every item is validated before any request; the task fails naming every bad item.
     type: list
-    elements: dict
+    elements: raw
   purge:
     description:
       - Bulk mode only. Every user matched by O(purge_query) and not listed in O(users) is set obsolete (never deleted).
@@ -204,12 +205,14 @@ EXAMPLES = r'''
           - login_name: jdoe
             full_name: John Doe
             license_type: Fixed
+            department: Sales
             groups: [Service Desk]
           - login_name: mbrown
             full_name: Mary Brown
             license_type: Read
+            department: Sales
             fields:
-              Department: Sales
+              Full Text License Type: Fixed
         purge: true
         purge_query: "'Department' = \"Sales\" AND 'Status' = \"Current\""
         purge_limit: 25
@@ -356,7 +359,7 @@ def bulk_specs(module):
 def main():
     module = AnsibleModule(
         argument_spec=helix_argument_spec(
-            users=dict(type='list', elements='dict'),
+            users=dict(type='list', elements='raw'),
             purge=dict(type='bool', default=False),
             purge_query=dict(type='str'),
             purge_limit=dict(type='int', default=10),

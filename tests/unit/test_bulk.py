@@ -85,9 +85,14 @@ def test_every_bad_item_is_named_before_any_request(sim):
         assert fragment in message, fragment
     assert len(result['problems']) == 7
     assert sim.log == []
-    result = bulk(sim, ['just-a-string'])
-    assert result['failed'] is True and "option 'users'" in result['msg']
+    result = bulk(sim, [42, ['x']])
+    assert result['failed'] is True and 'users[0] must be a dict' in result['msg'] and 'users[1]' in result['msg']
     assert sim.log == []
+
+
+def test_a_login_alone_is_an_item(sim):
+    result = bulk(sim, ['jdoe', 'ghost'], state='obsolete')
+    assert dict((u['login_name'], u['action']) for u in result['users']) == {'jdoe': 'obsoleted', 'ghost': 'unchanged'}
 
 
 @pytest.mark.parametrize('args, complaint', [

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The license report: users streamed page by page into a CSV file, counted into a JSON report."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+import filecmp
+import json
+import os
+import tempfile
+
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
+from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, from_filters
+from ansible_collections.helix.users.plugins.module_utils.users import GROUP_LIST, LOGIN, STATUS, display
+
+LICENSE = 'License Type'
+
+
+def _cell(field, value, resolver):
+    if value is None:
+        return ''
+    if field == GROUP_LIST:
+        return ';'.join(resolver.names(resolver.stored_ids(value)))
+    return str(display(field, value))
+
+
+def _replace(module, produced, path):
+    """Move produced over path unless equal; True when the file changes."""
+    if os.path.exists(path) and filecmp.cmp(produced, path, shallow=False):
+        os.remove(produced)
+        return False
+    if module.check_mode:
+        os.remove(produced)
+    else:
+        module.atomic_move(produced, path)
+    return True
+
+
+def _temp_beside(path):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise HelixError('the directory of %s does not exist' % path)
+    handle, name = tempfile.mkstemp(dir=directory, prefix='.helix-report-')
+    os.close(handle)
+    return name
+
+
+def write_report(module, client):
+    params = module.params
+    q = all_of(params['query'] and params['query'].strip(), from_filters(params['filters'] or {}))
+    fields = list(params['fields'])
+    read_fields = list(dict.fromkeys(fields + [LOGIN, LICENSE, STATUS]))
+    resolver = GroupResolver(client)
+    by_license, by_status = {}, {}
+    count = 0
+    csv_temp = _temp_beside(params['csv_path'])
+    json_temp = _temp_beside(params['json_path'])
+    try:
+        with open(csv_temp, 'w', newline='', encoding='utf-8') as stream:
+            writer = csv.writer(stream)
+            writer.writerow(fields)
+            # Sorted by the server and written as it arrives: the population is never held in memory.
+            for entry in client.list_entries(params['form'], q=q or None, fields=read_fields,
+                                             sort='%s.asc' % LOGIN, page_size=params['page_size']):
+                values = entry.get('values') or {}
+                writer.writerow([_cell(field, values.get(field), resolver) for field in fields])
+                license_type = str(display(LICENSE, values.get(LICENSE)) or '(none)')
+                status = str(display(STATUS, values.get(STATUS)) or '(none)')
+                by_license[license_type] = by_license.get(license_type, 0) + 1
+                by_status[status] = by_status.get(status, 0) + 1
+                count += 1
+        report = dict(query=q, count=count, by_license_type=by_license, by_status=by_status, fields=fields)
+        with open(json_temp, 'w', encoding='utf-8') as stream:
+            json.dump(report, stream, indent=2, sort_keys=True)
+            stream.write('\n')
+        changed = _replace(module, csv_temp, params['csv_path'])
+        changed = _replace(module, json_temp, params['json_path']) or changed
+    finally:
+        for leftover in (csv_temp, json_temp):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    return dict(changed=changed, count=count, by_license_type=by_license, by_status=by_status,
+                csv_path=params['csv_path'], json_path=params['json_path'])
