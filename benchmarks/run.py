@@ -13,7 +13,7 @@ SAMPLE users and are scaled to the population (marked "~" in the table). The pur
 hands (a) and (b) the list of users to obsolete; (c) finds them with purge_query itself.
 
 Requests are counted in the simulator's request log. The minimum is 1 login + the pages of
-one scan of the population + 1 page of groups + the writes + 1 logout. Peak memory is the
+one scan of the population (for a purge: of its scope) + 1 page of groups + the writes + 1 logout. Peak memory is the
 largest resident set of the module processes of the run (ru_maxrss of each Python process
 Ansible starts, through an interpreter wrapper).
 
@@ -29,6 +29,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chaos  # noqa: E402  pylint: disable=wrong-import-position
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAYBOOKS = os.path.join(ROOT, 'benchmarks', 'playbooks')
@@ -173,8 +176,9 @@ def minimum_requests(population_on_server, writes):
 def bench_case(sim, workdir, population, latency, case, sample, approaches, concurrency=8):
     rows = []
     users, expected_writes = prepare(sim, case, population)
-    on_server = 3 + (population if case != 'create' else 0)
-    minimum = minimum_requests(on_server, expected_writes)
+    # the rows one scan must read: the whole form, or for a purge only its scope (the bench users)
+    scanned = population if case == 'purge5' else 3 + (population if case != 'create' else 0)
+    minimum = minimum_requests(scanned, expected_writes)
     for approach in approaches:
         if approach in ('uri', 'single'):
             subset, total = sample_of(case, users, population, sample)
@@ -229,12 +233,13 @@ def main():
     parser.add_argument('--sample', type=int, default=100)
     parser.add_argument('--cases', default=','.join(CASES))
     parser.add_argument('--no-loops', action='store_true', help='skip (a) and (b)')
+    parser.add_argument('--chaos', type=int, default=2000, help='users of the chaos run (0: none)')
     args = parser.parse_args()
     populations = [int(p) for p in args.populations.split(',')]
     latencies = [int(l) for l in args.latencies.split(',')]
     sample = args.sample
     if args.quick:
-        populations, latencies, sample = [200], [0], 10
+        populations, latencies, sample, args.chaos = [200], [0], 10, 100
     started = time.time()
     rows = []
     with tempfile.TemporaryDirectory(prefix='helix-bench-') as workdir:
@@ -248,16 +253,23 @@ def main():
                         loops = ['uri', 'single'] if population == populations[0] and not args.no_loops else []
                         extra = ['bulk1'] if case == 'create' and latency == max(latencies) and population == populations[0] else []
                         rows += bench_case(sim, workdir, population, latency, case, sample, loops + ['bulk'] + extra)
+            chaos_table = None
+            if args.chaos:
+                figures = chaos.run_chaos(sim, workdir, run_playbook, args.chaos)
+                chaos_table = chaos.describe(figures)
+                print('\nchaos run\n' + chaos_table, flush=True)
+                if figures['diff'] or figures['rerun_writes']:
+                    raise SystemExit('the chaos run did not reach the declared state')
         finally:
             sim.stop()
     elapsed = time.time() - started
     print('\nbenchmark took %.0f s' % elapsed)
     if args.write:
-        write_report(rows, args, elapsed, sample)
+        write_report(rows, args, elapsed, sample, chaos_table)
     return 0
 
 
-def write_report(rows, args, elapsed, sample):
+def write_report(rows, args, elapsed, sample, chaos_table):
     lines = ['# Benchmarks', '',
              'Made by `make bench` (`python benchmarks/run.py --write %s`) on %s, on this repository\'s '
              'development machine (2 cores), against the bundled simulator on loopback; it took %.0f s.' % (
@@ -265,6 +277,8 @@ def write_report(rows, args, elapsed, sample):
              '', __doc__.split('Usage:', maxsplit=1)[0].strip().split('\n', 2)[2], '',
              '"~" marks figures of (a) and (b) measured on a sample of %d users and scaled to the population.' % sample,
              '', HEADER] + [format_row(row) for row in rows]
+    if chaos_table:
+        lines += ['', '## Chaos run', '', chaos.__doc__.strip(), '', chaos_table]
     with open(os.path.join(ROOT, 'docs', 'benchmarks.md'), 'w', encoding='utf-8') as out:
         out.write('\n'.join(lines) + '\n')
 

@@ -27,3 +27,30 @@ def sim(simulator_server):
     """The worker's simulator, reset to its seeded state (3 users, the groups), log cleared, faults off."""
     simulator_server.reset()
     return simulator_server
+
+
+@pytest.fixture(scope='session')
+def tls_files(tmp_path_factory):
+    """A CA made for the tests, and a certificate it signed for 127.0.0.1 (trustme)."""
+    import trustme
+    folder = tmp_path_factory.mktemp('tls')
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(folder / 'ca.pem'))
+    authority.issue_cert('127.0.0.1', 'localhost').private_key_and_cert_chain_pem.write_to_path(str(folder / 'server.pem'))
+    trustme.CA().cert_pem.write_to_path(str(folder / 'other-ca.pem'))
+    return dict(ca=str(folder / 'ca.pem'), server=str(folder / 'server.pem'), other_ca=str(folder / 'other-ca.pem'))
+
+
+@pytest.fixture(scope='session')
+def tls_simulator_server(tls_files):
+    server = Simulator(port=0, tls_cert=tls_files['server'])
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tls_sim(tls_simulator_server):
+    """A simulator serving HTTPS with a certificate of the tests' own CA (tls_files['ca'])."""
+    tls_simulator_server.reset()
+    return tls_simulator_server

@@ -14,6 +14,21 @@ COLLECTIONS = os.path.join(ROOT, 'build', 'collections')
 ADMIN_USER = 'Demo'
 ADMIN_PASSWORD = 'Demo-Passw0rd!'
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
+# Every ansible-playbook output of the current test, and the secrets no output may contain
+# (tests/integration/conftest.py scans them after each test).
+OUTPUTS = []
+SECRETS = {ADMIN_PASSWORD}
+
+
+def leaked(texts, secrets):
+    """The secrets (shortened) that appear in any of the texts."""
+    return sorted(set(value[:6] + '...' for value in secrets for text in texts if value and value in text))
+
+
+def secret(value):
+    """Register a password or token a test uses, so the leak scan looks for it too; returns it."""
+    SECRETS.add(value)
+    return value
 
 
 def ensure_collection_path():
@@ -66,9 +81,12 @@ def writes(sim):
     return [r for r in sim.log if r['method'] in WRITE_METHODS and r['path'].startswith('/api/arsys/')]
 
 
-def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=3, env=None,
                  extra_vars_file=None, collections_path=None):
-    """Run ansible-playbook on a playbook file with this collection on the path; return (rc, output)."""
+    """Run ansible-playbook (at -vvv by default) with this collection on the path; return (rc, output).
+
+    The output is kept for the secret-leak scan that follows every integration test.
+    """
     ensure_collection_path()
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook)]
     if extra_vars:
@@ -100,4 +118,5 @@ def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, v
     )
     run_env.update(env or {})
     proc = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+    OUTPUTS.append(proc.stdout + proc.stderr)
     return proc.returncode, proc.stdout + proc.stderr

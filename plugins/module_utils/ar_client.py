@@ -183,8 +183,10 @@ class ARClient(object):
             headers['Authorization'] = 'AR-JWT ' + token
         self._count()
         try:
+            # verify is passed per request: a session's own verify loses to REQUESTS_CA_BUNDLE and
+            # CURL_CA_BUNDLE from the environment, which would silently override ca_path and validate_certs.
             return self.session.request(method, url, headers=headers, json=json_body, data=form,
-                                        timeout=self.timeout, allow_redirects=False)
+                                        timeout=self.timeout, allow_redirects=False, verify=self.session.verify)
         except requests.exceptions.SSLError as exc:
             raise HelixConnectionError(self.redact(
                 'TLS failure talking to %s: %s. Set ca_path to the CA bundle of the tenant certificate,'
@@ -201,11 +203,13 @@ class ARClient(object):
         return any(m.number == AR_SERVER_BUSY for m in parse_ar_messages(response.text))
 
     def request(self, method, path, params=None, json_body=None, form=None, ok=(200,), auth=True,
-                operation=None, recover=None, relogin=True):
+                operation=None, recover=None, relogin=True, parse=False):
         """Send one API request with retries and re-login; return the requests.Response.
 
         :param ok: statuses that count as success.
         :param relogin: log in again once on a 401 when credentials are known.
+        :param parse: the answer must be JSON: its parsed body is set as response.body; a body that
+            does not parse (a proxy's error page, a cut connection) is retried like a 5xx.
         :param recover: for POST: a callable run when the outcome of the POST is unknown (lost reply,
             timeout, 5xx); returns the id of the entry if it was in fact created, else None. Without it
             such a POST is not repeated.
@@ -231,10 +235,20 @@ class ARClient(object):
                         continue
                     raise self._auth_error(response, operation)
                 if response.status_code in ok:
-                    return response
-                if not self._retryable(response):
+                    if not parse:
+                        return response
+                    try:
+                        response.body = response.json()
+                        return response
+                    except ValueError:
+                        failure = HelixAPIError(self.redact('%s failed after %d attempt(s): HTTP %s with a body that is not'
+                                                            ' valid JSON (%s)' % (operation, attempt + 1, response.status_code,
+                                                                                  summarize_body(response.text)[:80])),
+                                                status=response.status_code)
+                elif not self._retryable(response):
                     raise self._api_error(response, operation)
-                failure = self._api_error(response, operation, attempt + 1)
+                else:
+                    failure = self._api_error(response, operation, attempt + 1)
             # 429 is refused before any work; any other failure of a POST may have committed it.
             outcome_unknown = method == 'POST' and (response is None or response.status_code != 429)
             if attempt >= self.max_retries:
@@ -361,8 +375,11 @@ class ARClient(object):
         while True:
             want = page_size if not limit else min(page_size, limit - offset)
             params = dict(q=q or None, fields=_fields_param(fields), sort=sort or None, offset=offset, limit=want)
-            body = self.request('GET', self.form_path(form), params=params,
-                                operation='Listing form %r%s' % (form, ' with q=%s' % q if q else '')).json()
+            body = self.request('GET', self.form_path(form), params=params, parse=True,
+                                operation='Listing form %r%s' % (form, ' with q=%s' % q if q else '')).body
+            if not isinstance(body, dict) or not isinstance(body.get('entries', []), list):
+                raise HelixAPIError('Listing form %r: the answer is JSON but not an entry list (%s)' % (
+                    form, type(body).__name__))
             entries = body.get('entries') or []
             if entries:
                 yield entries
@@ -383,13 +400,15 @@ class ARClient(object):
         """The entry's values, or None when it does not exist (AR 302)."""
         params = {'fields': _fields_param(fields)} if fields else None
         try:
-            response = self.request('GET', self.form_path(form, entry_id_), params=params,
+            response = self.request('GET', self.form_path(form, entry_id_), params=params, parse=True,
                                     operation='Reading %s entry %s' % (form, entry_id_))
         except HelixAPIError as exc:
             if exc.status == 404:
                 return None
             raise
-        return response.json().get('values') or {}
+        if not isinstance(response.body, dict):
+            raise HelixAPIError('Reading %s entry %s: the answer is JSON but not an entry' % (form, entry_id_))
+        return response.body.get('values') or {}
 
     def create_entry(self, form, values, recover=None):
         """Create an entry; return its Request ID (from Location).

@@ -10,6 +10,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .errors import AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
+from .faults import truncated_json
 from .tokens import TokenError
 
 # The server handler closes the connection without a reply when this key is set.
@@ -82,6 +83,8 @@ class SimulatorApp:
             # Only a request that succeeded has committed anything worth losing the reply of.
             if faultable and response.status_code < 400 and sim.faults.drop_after_commit(request.method):
                 record["fault"], record["committed_status"], response = "drop_after_commit", response.status_code, None
+            elif faultable and sim.faults.invalid_json(request.method, request.path, response.status_code):
+                record["fault"], response = "rate_invalid_json", truncated_json(response)
         if response is None:
             request.environ[DROP_KEY] = True
             response = Response(b"", 500)

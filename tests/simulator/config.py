@@ -28,6 +28,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     rate_503: float = 0.0
     rate_429: float = 0.0
     rate_93: float = 0.0
+    rate_invalid_json: float = 0.0     # successful GETs under /api/arsys/ answered 200 with a truncated JSON body
     drop_rate: float = 0.0
     fail_first: int = 0
     fail_first_status: int = 503
@@ -56,8 +57,8 @@ class Settings:  # pylint: disable=too-many-instance-attributes
 
 
 # Switches that inject faults: reset() turns these off whatever the constructor said.
-FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "drop_rate", "fail_first", "drop_after_commit")
-RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "drop_rate")
+FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate", "fail_first", "drop_after_commit")
+RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate")
 CHOICES = {"group_list_mode": ("ids", "as-written")}
 DEFAULTS = Settings()
 TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}

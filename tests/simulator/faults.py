@@ -1,4 +1,4 @@
-"""Fault injection: latency, error statuses before processing, and dropped connections.
+"""Fault injection: latency, error statuses before processing, dropped connections, broken JSON.
 
 Decisions come from random.Random(fault_seed) so a run with the same seed and the
 same request sequence fails the same requests.
@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from .errors import RPC_TIMEOUT, SERVER_BUSY, message
 
 LOGIN_PATH = "/api/jwt/login"
+INVALID_JSON_PATH = "/api/arsys/"   # rate_invalid_json only breaks successful GETs under this prefix
 
 _HTML = ("<!DOCTYPE html><html><head><title>{status} {reason}</title></head>"
          "<body><h1>{reason}</h1><p>The server is temporarily unable to service your request.</p></body></html>")
@@ -81,6 +82,14 @@ class FaultInjector:
                 return True
         return False
 
+    def invalid_json(self, method, path, status):
+        """True when this processed request's (valid JSON) reply must be sent truncated."""
+        s = self.settings
+        if not s.rate_invalid_json or method != "GET" or status != 200 or not path.startswith(INVALID_JSON_PATH):
+            return False
+        with self._lock:
+            return self._rng.random() < s.rate_invalid_json
+
     def _response(self, status):
         """The body a tenant's front end gives for status: HTML or empty (503), AR array or empty (429)..."""
         plain = self._rng.random() < 0.5
@@ -92,6 +101,16 @@ class FaultInjector:
             return Response(b"", status)
         body = _HTML.format(status=status, reason=_REASONS.get(status, "Error"))
         return Response(body, status, mimetype="text/html")
+
+
+def truncated_json(response):
+    """The same reply (status, headers), its JSON body cut in half at a character boundary.
+
+    Never valid JSON: any proper prefix of a compact JSON object or array lacks its closing bracket.
+    """
+    text = response.get_data(as_text=True)
+    response.set_data(text[:max(1, len(text) // 2)])
+    return response
 
 
 def _json(status, body):

@@ -4,7 +4,7 @@ from .app import SimulatorApp
 from .config import FAULT_SWITCHES, Settings
 from .faults import FaultInjector
 from .records import RequestLog, Stats
-from .server import ServerThread
+from .server import ServerThread, tls_context
 from .store import EntryStore
 from .tokens import TokenService
 
@@ -14,12 +14,18 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     >>> with Simulator(port=0, guest_mode=True) as sim:
     ...     requests.post(sim.url + "/api/jwt/login", data={...})
+
+    tls_cert (and tls_key, unless the key is in the same PEM file) serve HTTPS instead of HTTP.
     """
 
     host = "127.0.0.1"  # loopback only: a test double must never be reachable from outside
 
-    def __init__(self, port=0, **options):
+    def __init__(self, port=0, tls_cert=None, tls_key=None, **options):
+        if tls_key and not tls_cert:
+            raise ValueError("tls_key needs tls_cert")
         self.requested_port = port
+        # Loaded now, so a bad certificate or key fails here rather than in the server thread.
+        self.ssl_context = tls_context(tls_cert, tls_key or None) if tls_cert else None
         self.settings = Settings()
         self.settings.apply(options)
         # reset() returns to these settings, with every fault switch off.
@@ -36,7 +42,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     def start(self):
         if self._server is None:
-            self._server = ServerThread(self.app, self.host, self.requested_port).start()
+            self._server = ServerThread(self.app, self.host, self.requested_port, self.ssl_context).start()
         return self
 
     def stop(self):
@@ -56,7 +62,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     @property
     def url(self):
-        return None if self._server is None else f"http://{self.host}:{self._server.port}"
+        return None if self._server is None else f"{self._server.scheme}://{self.host}:{self._server.port}"
 
     # ------------------------------------------------------------ control
 
@@ -106,3 +112,11 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     def clear_log(self):
         self.request_log.clear()
+
+    def issued_tokens(self):
+        """Every token issued since this Simulator was made, oldest first (reset() keeps them).
+
+        Held in memory only, for tests that scan their own output for leaked tokens; no
+        log, dump, stats, config or admin endpoint ever shows them.
+        """
+        return self.tokens.issued()

@@ -24,13 +24,22 @@ class TokenService:
         self._lock = threading.Lock()
         self._revoked = set()           # jti of logged-out tokens
         self._verified = {}             # token -> claims, so pyjwt decodes each token once
+        self._issued = []               # every token issued, for Simulator.issued_tokens() only
 
     def issue(self, subject, lifetime):
         now, lifetime = time.time(), float(lifetime)
         # Whole-second lifetimes give an integer exp like a tenant; fractions (for fast tests) stay fractional.
         exp = int(now) + int(lifetime) if lifetime.is_integer() else round(now + lifetime, 3)
         claims = {"sub": subject, "iat": int(now), "exp": exp, "jti": uuid.uuid4().hex}
-        return jwt.encode(claims, self._secret, algorithm="HS256")
+        token = jwt.encode(claims, self._secret, algorithm="HS256")
+        with self._lock:
+            self._issued.append(token)
+        return token
+
+    def issued(self):
+        """A copy of the list of every token issued so far, oldest first."""
+        with self._lock:
+            return list(self._issued)
 
     def verify(self, token):
         """Claims of a valid token; TokenError otherwise."""

@@ -1,0 +1,116 @@
+"""The bad-input table: what a user may get wrong, and what the modules answer.
+
+Used by tests/unit/test_bad_input.py (each case fails clearly, with no traceback and no write) and by
+tools/render_bad_input.py, which writes docs/bad-input.md with the message each case really gives.
+"""
+
+import os
+import re
+import socket
+
+from ansible_collections.helix.users.plugins.modules import helix_token, helix_user, helix_user_info
+from support import ADMIN_PASSWORD, ADMIN_USER
+
+MODULES = {'helix_user': helix_user, 'helix_user_info': helix_user_info, 'helix_token': helix_token}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+class Case(object):
+    """One row: a title, the module and its arguments, an optional simulator set-up, the expected fragment."""
+
+    def __init__(self, title, module, args, expect, setup=None, url=None, credentials=True, server_validates=False,
+                 tls=False):
+        self.title, self.module, self.args, self.expect = title, module, args, expect
+        self.setup, self.url, self.credentials = setup, url, credentials
+        self.tls = tls  # run against the simulator serving HTTPS with a certificate of an unknown CA
+        # Only the tenant knows its license types: that write is sent, and refused.
+        self.server_validates = server_validates
+
+    def arguments(self, sim):
+        url = self.url(sim) if self.url else sim.url
+        options = dict(helix_url=url, max_retries=1)
+        if self.credentials:
+            options.update(helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD)
+        options.update(self.args)
+        return options
+
+
+def _configure(**options):
+    def setup(sim):
+        sim.configure(**options)
+    return setup
+
+
+def _expired_token(sim):
+    sim.configure(html_401=True)
+
+
+CASES = [
+    Case('empty login_name', 'helix_user', dict(login_name=''), 'login_name must be a non-empty string'),
+    Case('whitespace login_name', 'helix_user', dict(login_name='   '), 'login_name must be a non-empty string'),
+    Case('a login repeated in users', 'helix_user',
+         dict(users=[dict(login_name='jdoe', department='A'), dict(login_name='jdoe', department='B')]),
+         "users[1] (jdoe): login_name 'jdoe' is repeated (first in users[0])"),
+    Case('unknown state', 'helix_user', dict(login_name='jdoe', state='disabled'),
+         'value of state must be one of: present, obsolete, absent, got: disabled'),
+    Case('groups not a list', 'helix_user', dict(login_name='jdoe', groups={'Service Desk': True}),
+         "argument 'groups' is of type dict and we were unable to convert to list"),
+    Case('purge without purge_query', 'helix_user', dict(users=['jdoe'], purge=True), 'purge needs purge_query'),
+    Case('a negative concurrency', 'helix_user', dict(users=['jdoe'], concurrency=-2),
+         'concurrency must be 1 or more, got -2'),
+    Case('a create without full_name and license_type', 'helix_user', dict(login_name='newbie', email='n@example.com'),
+         "cannot create user 'newbie': full_name and license_type are required to create a user"),
+    Case('an unknown group', 'helix_user', dict(login_name='jdoe', groups=['Service Dsk']),
+         "user 'jdoe': unknown group 'Service Dsk'"),
+    Case('an unknown License Type', 'helix_user', dict(login_name='x1', full_name='X', license_type='Platinum'),
+         "could not create user 'x1'", server_validates=True),
+    Case('a URL without scheme', 'helix_user_info', dict(login_name=['jdoe']),
+         'helix_url must be an absolute http:// or https:// URL', url=lambda sim: sim.url.split('://', 1)[1]),
+    Case('an unreachable host', 'helix_user_info', dict(login_name=['jdoe']),
+         "Login of user 'Demo' failed after 2 attempt(s): NewConnectionError",
+         url=lambda sim: 'http://127.0.0.1:%d' % free_port()),
+    Case('a TLS certificate that does not verify (validate_certs: true)', 'helix_user_info', dict(login_name=['jdoe']),
+         'TLS failure talking to https://127.0.0.1', tls=True),
+    Case('a server answering invalid JSON', 'helix_user_info', dict(login_name=['jdoe']),
+         'with a body that is not valid JSON', setup=_configure(rate_invalid_json=1.0, faults_skip_login=True)),
+    Case('a wrong password', 'helix_token', dict(helix_password='Not-The-Password'),
+         "Authentication failed for user 'Demo': AR 623"),
+    Case('the guest-user trap (unknown user answered with a token)', 'helix_token',
+         dict(helix_username='ghost', helix_password='whatever'), "Authentication failed for user 'ghost'",
+         setup=_configure(guest_mode=True)),
+    Case('an expired token behind single sign-on (HTML 401)', 'helix_user_info',
+         dict(login_name=['jdoe'], helix_token='eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.expired'),
+         'the token is expired, revoked or invalid (an HTML page', setup=_expired_token, credentials=False),
+    Case('a qualification with a syntax error', 'helix_user_info', dict(query="'Status' = = \"Current\""),
+         'failed with HTTP 400: AR 1587'),
+    Case('a field the form does not have', 'helix_user_info', dict(query="'Shoe Size' = 44"),
+         'failed with HTTP 400: AR 314'),
+]
+
+
+def run_case(case, sim, run_module, tls_sim=None):
+    """Set the case up, run it, put the simulator back; returns the module's result."""
+    if case.tls:
+        sim = tls_sim
+    if case.setup:
+        case.setup(sim)
+    try:
+        return run_module(MODULES[case.module], case.arguments(sim))
+    finally:
+        sim.reset()
+
+
+def normalise(message):
+    """The message with the run's ports replaced, so the documented table stays the same between runs."""
+    message = re.sub(r'127\.0\.0\.1:\d+', '127.0.0.1:PORT', message)
+    message = re.sub(r'port=\d+', 'port=PORT', message)
+    return message.replace('|', '\\|').replace('\n', ' ')
+
+
+def docs_path(root):
+    return os.path.join(root, 'docs', 'bad-input.md')

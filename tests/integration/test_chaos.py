@@ -1,0 +1,65 @@
+"""Faults and lost replies: the end state is the declared one, nothing is duplicated, reruns are no-ops."""
+
+import chaos_scenario
+from ansible_collections.helix.users.plugins.modules import helix_user
+from support import connection, run_module, writes
+
+
+def test_bulk_reconcile_under_chaos_reaches_exactly_the_declared_state(sim):
+    users = chaos_scenario.start(sim, 240, seed=3)
+    result = run_module(helix_user, connection(sim, users=users, concurrency=8, max_retries=8))
+    chaos_scenario.stop_faults(sim)
+    assert result.get('failed') is not True, result.get('msg')
+    figures = chaos_scenario.figures(sim, result)
+    assert figures['injected'] >= 20 and figures['relogins'] >= 1, figures
+    assert chaos_scenario.mismatches(sim, users) == []
+    # the summary matches what the server committed
+    committed = chaos_scenario.committed_writes(sim)
+    summary = result['summary']
+    assert committed['POST'] == summary['created'] == 120
+    assert committed['PUT'] == summary['updated'] + summary['obsoleted'] == 120
+    assert result['api_calls'] == figures['requests']
+    sim.clear_log()
+    rerun = run_module(helix_user, connection(sim, users=users, concurrency=8))
+    assert rerun['changed'] is False and rerun['summary']['unchanged'] == len(users)
+    assert writes(sim) == []
+
+
+def test_a_create_whose_reply_is_lost_leaves_exactly_one_user(sim):
+    sim.configure(drop_after_commit=1, drop_after_commit_methods=['POST'], faults_skip_login=True)
+    args = connection(sim, login_name='lost', full_name='Lost Reply', license_type='Read')
+    result = run_module(helix_user, args)
+    assert result['changed'] is True and result['action'] == 'created'
+    assert [u['Login Name'] for u in sim.state()['users']].count('lost') == 1
+    assert result['user']['request_id'] == sim.user('lost')['Request ID']
+    sim.clear_log()
+    assert run_module(helix_user, args)['changed'] is False
+    assert writes(sim) == []
+
+
+def test_an_update_whose_reply_is_lost_is_no_change_on_rerun(sim):
+    sim.configure(drop_after_commit=1, drop_after_commit_methods=['PUT'], faults_skip_login=True)
+    args = connection(sim, login_name='jdoe', department='Lost', max_retries=0)
+    first = run_module(helix_user, args)
+    assert first['failed'] is True and "could not update user 'jdoe'" in first['msg']
+    assert sim.user('jdoe')['Department'] == 'Lost'  # committed although the reply never came
+    sim.clear_log()
+    rerun = run_module(helix_user, args)
+    assert rerun['changed'] is False and writes(sim) == []
+
+
+def test_past_max_retries_the_failure_says_who_was_done_and_who_not(sim):
+    # Only updates fail (PUT goes to .../User/<id>); reads and creates go through.
+    sim.configure(fail_first=1000, fail_first_status=503, fault_paths=['/api/arsys/v1/entry/User/'])
+    users = [dict(login_name='new%d' % n, full_name='New %d' % n, license_type='Read') for n in range(2)] + [
+        dict(login_name='jdoe', department='X'), dict(login_name='Demo', department='X')]
+    result = run_module(helix_user, connection(sim, users=users, max_retries=1, concurrency=2))
+    sim.configure(fail_first=0, fault_paths=['/api/'])
+    assert result['failed'] is True
+    assert result['summary']['created'] == 2 and result['summary']['failed'] == 2
+    assert '2 of 4 users failed (the others were applied: 2 created)' in result['msg']
+    assert "could not update user 'jdoe'" in result['msg'] and "could not update user 'Demo'" in result['msg']
+    assert 'after 2 attempt(s)' in result['msg']
+    actions = dict((u['login_name'], u['action']) for u in result['users'])
+    assert actions == {'new0': 'created', 'new1': 'created', 'jdoe': 'failed', 'Demo': 'failed'}
+    assert sim.user('new0') is not None and sim.user('jdoe')['Department'] is None

@@ -1,0 +1,63 @@
+"""helix_user_report: CSV and JSON written from a paged read, atomically, only when they change."""
+
+import csv
+import json
+
+from ansible_collections.helix.users.plugins.modules import helix_user_report
+from support import connection, run_module
+
+
+def report(sim, tmp_path, check=False, **args):
+    options = dict(csv_path=str(tmp_path / 'users.csv'), json_path=str(tmp_path / 'users.json'))
+    options.update(args)
+    return run_module(helix_user_report, connection(sim, **options), check=check)
+
+
+def test_report_pages_past_the_cap_and_counts(sim, tmp_path):
+    sim.seed_users(120)
+    sim.configure(server_cap=50)
+    result = report(sim, tmp_path, page_size=1000, query="'Login Name' != $NULL$")
+    assert result['changed'] is True and result['count'] == 123
+    with open(tmp_path / 'users.csv', encoding='utf-8', newline='') as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 123
+    assert [r['Login Name'] for r in rows] == sorted(r['Login Name'] for r in rows)
+    stored = sim.state()['users']
+    data = json.loads((tmp_path / 'users.json').read_text())
+    assert data['count'] == 123
+    assert sum(data['by_license_type'].values()) == 123
+    assert data['by_status'] == {'Current': sum(1 for u in stored if u['Status'] == 'Current'),
+                                 'Obsolete': sum(1 for u in stored if u['Status'] == 'Obsolete')}
+    assert len([r for r in sim.log if r['method'] == 'GET' and r['form'] == 'User']) == 3
+
+
+def test_rerun_is_unchanged_and_a_change_is_seen(sim, tmp_path):
+    assert report(sim, tmp_path)['changed'] is True
+    before = (tmp_path / 'users.csv').stat().st_mtime_ns
+    assert report(sim, tmp_path)['changed'] is False
+    assert (tmp_path / 'users.csv').stat().st_mtime_ns == before
+    sim.seed_users(1)
+    assert report(sim, tmp_path, check=True)['changed'] is True
+    assert (tmp_path / 'users.csv').stat().st_mtime_ns == before  # check mode wrote nothing
+    assert report(sim, tmp_path)['changed'] is True
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith('.helix-report-')]
+
+
+def test_check_mode_writes_no_file(sim, tmp_path):
+    result = report(sim, tmp_path, check=True)
+    assert result['changed'] is True and result['count'] == 2
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_missing_directory_is_a_clear_error(sim, tmp_path):
+    result = report(sim, tmp_path, csv_path=str(tmp_path / 'nope' / 'users.csv'))
+    assert result['failed'] is True and 'does not exist' in result['msg']
+
+
+def test_filters_and_fields(sim, tmp_path):
+    sim.seed_users(10)
+    result = report(sim, tmp_path, filters={'License Type': 'Read'}, fields=['Login Name', 'Group List'])
+    with open(tmp_path / 'users.csv', encoding='utf-8', newline='') as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ['Login Name', 'Group List']
+    assert result['by_license_type'] == {'Read': result['count']}

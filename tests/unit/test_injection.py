@@ -1,0 +1,70 @@
+"""Hostile logins, filter values and field names: the info module returns the exact match or nothing,
+the user module touches only that user."""
+
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_info
+from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module
+
+PIECES = ['"', "'", '%', '_', ' AND ', ' OR ', 'NOT ', '(', ')', '\n', '\\', '$NULL$', '=', '!=', ';', 'jdoe', 'a', 'é', '*']
+HOSTILE = st.one_of(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(''.join), st.text(min_size=1, max_size=20))
+SEEDED = ('Demo', 'jdoe', 'asmith')
+LOGIN = HOSTILE.filter(lambda s: s.strip() == s and s.strip() != '' and s not in SEEDED)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def snapshot(sim):
+    return dict((u['Request ID'], u) for u in sim.state()['users'])
+
+
+@SETTINGS
+@given(login=LOGIN)
+@example(login='jdoe" OR \'Login Name\' LIKE "%')
+@example(login='%')
+@example(login='j_oe')
+@example(login='x") OR (\'Status\' = "Current')
+@example(login="asmith'\nOR 'Login Name' != \"")
+def test_a_hostile_login_reads_and_touches_only_itself(sim, login):
+    sim.reset()
+    client = ARClient(sim.url, username=ADMIN_USER, password=ADMIN_PASSWORD)
+    client.create_entry('User', {'Login Name': login, 'Full Name': 'Hostile', 'License Type': 'Read'})
+    client.close()
+
+    found = run_module(helix_user_info, connection(sim, login_name=[login]))
+    assert [u['login_name'] for u in found['users']] == [login]
+    missing = run_module(helix_user_info, connection(sim, login_name=[login + '~']))
+    assert missing['users'] == []
+
+    before = snapshot(sim)
+    result = run_module(helix_user, connection(sim, login_name=login, department='Touched'))
+    assert result['changed'] is True, result
+    after = snapshot(sim)
+    touched = [rid for rid in after if after[rid] != before[rid]]
+    assert touched == [result['user']['request_id']]
+    assert after[touched[0]]['Login Name'] == login
+
+
+@SETTINGS
+@given(value=HOSTILE)
+@example(value='%')
+@example(value='" OR "1" = "1')
+def test_a_hostile_filter_value_matches_only_equal_values(sim, value):
+    sim.reset()
+    client = ARClient(sim.url, username=ADMIN_USER, password=ADMIN_PASSWORD)
+    client.update_entry('User', sim.user('jdoe')['Request ID'], {'Department': value})
+    client.close()
+    result = run_module(helix_user_info, connection(sim, filters={'Department': value}, fields=['Login Name', 'Department']))
+    assert [u['login_name'] for u in result['users']] == ['jdoe']
+    result = run_module(helix_user_info, connection(sim, filters={'Department': [value + '~', value]},
+                                                    fields=['Login Name']))
+    assert [u['login_name'] for u in result['users']] == ['jdoe']
+
+
+@SETTINGS
+@given(field=HOSTILE)
+@example(field="Login Name' = \"jdoe\" OR '1")
+def test_a_hostile_field_name_is_an_unknown_field_not_a_wider_match(sim, field):
+    result = run_module(helix_user_info, connection(sim, filters={field: 'x'}))
+    assert result.get('failed') is True
+    assert 'AR 314' in result['msg']
