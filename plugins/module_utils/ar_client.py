@@ -241,10 +241,10 @@ class ARClient(object):
                         response.body = response.json()
                         return response
                     except ValueError:
-                        failure = HelixAPIError(self.redact('%s failed after %d attempt(s): HTTP %s with a body that is not'
-                                                            ' valid JSON (%s)' % (operation, attempt + 1, response.status_code,
-                                                                                  summarize_body(response.text)[:80])),
-                                                status=response.status_code)
+                        failure = HelixAPIError(self.redact(
+                            '%s failed after %d attempt(s): HTTP %s with a body that is not valid JSON (%d bytes of %s)' % (
+                                operation, attempt + 1, response.status_code, len(response.content),
+                                response.headers.get('Content-Type') or 'no type')), status=response.status_code)
                 elif not self._retryable(response):
                     raise self._api_error(response, operation)
                 else:

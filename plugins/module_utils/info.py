@@ -8,12 +8,27 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.connection import helix_argument_spec
 from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError, HelixError
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, chunked_any_of, from_filters
 
 REQUEST_ID = 'Request ID'
 # Longest qualification per request when fetching many keys (characters before URL encoding).
 KEYS_QUALIFICATION_MAX = 2000
+
+
+def info_argument_spec(form, **module_options):
+    """The connection options, the selection options every _info module shares, and the module's own."""
+    return helix_argument_spec(
+        query=dict(type='str'),
+        filters=dict(type='dict'),
+        fields=dict(type='list', elements='str'),
+        sort=dict(type='str'),
+        limit=dict(type='int', default=0),
+        page_size=dict(type='int', default=500),
+        form=dict(type='str', default=form),
+        **module_options
+    )
 
 
 def _matches_key(value, keys_folded):

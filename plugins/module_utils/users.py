@@ -48,24 +48,10 @@ OPTION_FIELDS = (
 )
 FIELD_OF_OPTION = dict(OPTION_FIELDS)
 
-# What helix_user_info returns for each field, and fetches by default.
-INFO_KEYS = (
-    ('request_id', REQUEST_ID),
-    ('login_name', LOGIN),
-    ('full_name', 'Full Name'),
-    ('first_name', 'First Name'),
-    ('last_name', 'Last Name'),
-    ('email', 'Email Address'),
-    ('phone', 'Phone Number'),
-    ('license_type', 'License Type'),
-    ('groups', GROUP_LIST),
-    ('notify_mechanism', 'Default Notify Mechanism'),
-    ('locale', 'Locale'),
-    ('time_zone', 'Time Zone'),
-    ('status', STATUS),
-    ('department', 'Department'),
-    ('company', 'Company'),
-)
+# What helix_user_info returns for each field, and fetches by default (the options above but the
+# Auth String, plus the key, the groups and the status).
+INFO_KEYS = (('request_id', REQUEST_ID), ('login_name', LOGIN), ('groups', GROUP_LIST), ('status', STATUS)) + tuple(
+    pair for pair in OPTION_FIELDS if pair[0] != 'auth_string')
 DEFAULT_INFO_FIELDS = [field for _key, field in INFO_KEYS]
 
 # Selection fields of the User form: AR returns labels and accepts the label or the integer.

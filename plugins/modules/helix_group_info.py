@@ -25,33 +25,17 @@ options:
     description: Exact group ids to read.
     type: list
     elements: str
-  query:
-    description: A raw AR qualification, passed through as written; combined with the other selections by AND.
-    type: str
-  filters:
-    description: Equality filters, field name to value (or a list of values), ANDed and safely quoted.
-    type: dict
   fields:
     description: The AR fields to fetch. By default the fields behind the returned keys (see RV(groups)).
     type: list
     elements: str
-  sort:
-    description: AR sort order, for example V(Group Name.asc).
-    type: str
-  limit:
-    description: The most groups to return; V(0) returns all.
-    type: int
-    default: 0
-  page_size:
-    description: Entries per request.
-    type: int
-    default: 500
   form:
     description: The AR form holding groups.
     type: str
     default: Group
 extends_documentation_fragment:
   - helix.users.connection
+  - helix.users.info
   - helix.users.attributes
   - helix.users.attributes.INFO_MODULE
 seealso:
@@ -106,11 +90,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.helix.users.plugins.module_utils.connection import (
     connection_module_kwargs,
-    helix_argument_spec,
     run_module,
 )
 from ansible_collections.helix.users.plugins.module_utils.groups import GROUP_FIELDS
-from ansible_collections.helix.users.plugins.module_utils.info import read_entries
+from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_entries
 
 
 def normalize_group(values):
@@ -141,16 +124,10 @@ def run(module, client):
 
 def main():
     module = AnsibleModule(
-        argument_spec=helix_argument_spec(
+        argument_spec=info_argument_spec(
+            form='Group',
             group_name=dict(type='list', elements='str', aliases=['name']),
             group_id=dict(type='list', elements='str'),
-            query=dict(type='str'),
-            filters=dict(type='dict'),
-            fields=dict(type='list', elements='str'),
-            sort=dict(type='str'),
-            limit=dict(type='int', default=0),
-            page_size=dict(type='int', default=500),
-            form=dict(type='str', default='Group'),
         ),
         supports_check_mode=True,
         **connection_module_kwargs()

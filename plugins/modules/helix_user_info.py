@@ -21,38 +21,18 @@ options:
     type: list
     elements: str
     aliases: [name]
-  query:
-    description:
-      - A raw AR qualification, passed through as written, for example C('Status' = "Current" AND 'License Type' = "Fixed").
-      - Combined with O(login_name) and O(filters) by AND.
-    type: str
-  filters:
-    description:
-      - Equality filters, field name to value (or a list of values, any of which matches), ANDed.
-        Every name and value is quoted by AR's rules, so no value can change what the filter means.
-    type: dict
   fields:
     description:
       - The AR fields to fetch. By default the fields behind the returned keys (see RV(users)).
     type: list
     elements: str
-  sort:
-    description: AR sort order, for example V(Login Name.asc) or V(Modified Date.desc).
-    type: str
-  limit:
-    description: The most users to return; V(0) returns all.
-    type: int
-    default: 0
-  page_size:
-    description: Entries per request.
-    type: int
-    default: 500
   form:
     description: The AR form holding users.
     type: str
     default: User
 extends_documentation_fragment:
   - helix.users.connection
+  - helix.users.info
   - helix.users.attributes
   - helix.users.attributes.INFO_MODULE
 notes:
@@ -125,11 +105,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.helix.users.plugins.module_utils.connection import (
     connection_module_kwargs,
-    helix_argument_spec,
     run_module,
 )
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
-from ansible_collections.helix.users.plugins.module_utils.info import read_entries
+from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_entries
 from ansible_collections.helix.users.plugins.module_utils.users import (
     DEFAULT_INFO_FIELDS,
     GROUP_LIST,
@@ -148,15 +127,9 @@ def run(module, client):
 
 def main():
     module = AnsibleModule(
-        argument_spec=helix_argument_spec(
+        argument_spec=info_argument_spec(
+            form='User',
             login_name=dict(type='list', elements='str', aliases=['name']),
-            query=dict(type='str'),
-            filters=dict(type='dict'),
-            fields=dict(type='list', elements='str'),
-            sort=dict(type='str'),
-            limit=dict(type='int', default=0),
-            page_size=dict(type='int', default=500),
-            form=dict(type='str', default='User'),
         ),
         supports_check_mode=True,
         **connection_module_kwargs()
