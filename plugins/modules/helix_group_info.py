@@ -46,22 +46,27 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: All groups, sorted by name
-  helix.users.helix_group_info:
-    helix_url: https://acme.onbmc.com
-    helix_token: "{{ helix_session.token }}"
-    sort: Group Name.asc
-  register: all_groups
+- name: Group look-ups with the token of an earlier helix_token task
+  module_defaults:
+    group/helix.users.helix:
+      helix_url: https://acme.onbmc.com
+      helix_token: "{{ helix_session.token }}"
+  block:
+    - name: All groups, sorted by name
+      helix.users.helix_group_info:
+        sort: Group Name.asc
+      register: all_groups
 
-- name: Two groups by name
-  helix.users.helix_group_info:
-    group_name: [Administrator, Service Desk]
-  register: two
+    - name: Two groups by name, one by id
+      helix.users.helix_group_info:
+        group_name: [Administrator, Service Desk]
+        group_id: ["1000000003"]
+      register: some
 
-- name: Change groups only
-  helix.users.helix_group_info:
-    filters:
-      Group Type: Change
+    - name: Change groups only
+      helix.users.helix_group_info:
+        filters:
+          Group Type: Change
 '''
 
 RETURN = r'''

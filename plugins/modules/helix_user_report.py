@@ -63,22 +63,26 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: License report of the current users
-  helix.users.helix_user_report:
-    helix_url: https://acme.onbmc.com
-    helix_token: "{{ helix_session.token }}"
-    csv_path: /srv/reports/helix-users.csv
-    json_path: /srv/reports/helix-users.json
-  register: audit
+- name: Reports with the token of an earlier helix_token task
+  module_defaults:
+    group/helix.users.helix:
+      helix_url: https://acme.onbmc.com
+      helix_token: "{{ helix_session.token }}"
+  block:
+    - name: License report of the current users
+      helix.users.helix_user_report:
+        csv_path: /srv/reports/helix-users.csv
+        json_path: /srv/reports/helix-users.json
+      register: audit
 
-- name: Fixed licenses of one department
-  helix.users.helix_user_report:
-    query: "'Status' = \"Current\""
-    filters:
-      Department: Sales
-      License Type: Fixed
-    csv_path: /tmp/sales.csv
-    json_path: /tmp/sales.json
+    - name: Fixed licenses of one department
+      helix.users.helix_user_report:
+        query: "'Status' = \"Current\""
+        filters:
+          Department: Sales
+          License Type: Fixed
+        csv_path: /tmp/sales.csv
+        json_path: /tmp/sales.json
 '''
 
 RETURN = r'''
