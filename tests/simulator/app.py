@@ -80,8 +80,9 @@ class SimulatorApp:
             record["fault"], response = fault
         else:
             response = self._dispatch(request, record)
-            # Only a request that succeeded has committed anything worth losing the reply of.
-            if faultable and response.status_code < 400 and sim.faults.drop_after_commit(request.method):
+            # Only an entry request that succeeded has committed anything worth losing the reply of.
+            if faultable and response.status_code < 400 and request.path.startswith("/api/arsys/") \
+                    and sim.faults.drop_after_commit(request.method):
                 record["fault"], record["committed_status"], response = "drop_after_commit", response.status_code, None
             elif faultable and sim.faults.invalid_json(request.method, request.path, response.status_code):
                 record["fault"], response = "rate_invalid_json", truncated_json(response)
