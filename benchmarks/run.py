@@ -269,6 +269,35 @@ def main():
     return 0
 
 
+def targets(rows):
+    """The issue's targets, checked against this run's rows (lines of Markdown)."""
+    def find(population, latency, case, approach):
+        for row in rows:
+            if (row['population'], row['latency'], row['case'], row['approach']) == (population, latency, case, approach):
+                return row
+        return None
+    lines = []
+    rerun = find(10000, 0, 'rerun', 'bulk')
+    if rerun:
+        lines.append('- Bulk rerun with nothing to change, 10,000 users: %d requests for a minimum of %d, %.1f s '
+                     '(target: the minimum, under 20 s): %s.' % (
+                         rerun['requests'], rerun['minimum'], rerun['wall'],
+                         'met' if rerun['requests'] <= rerun['minimum'] and rerun['wall'] < 20 else 'MISSED'))
+    latency = max(row['latency'] for row in rows)
+    bulk8, bulk1, uri = (find(1000, latency, 'create', a) for a in ('bulk', 'bulk1', 'uri'))
+    if bulk8 and bulk1 and uri:
+        lines.append('- Bulk create of 1,000 users at %d ms, concurrency 8: %.1f s, %.0fx faster than the uri loop (%.0f s) '
+                     'and %.1fx faster than concurrency 1 (%.1f s) (targets: 30x and 5x): %s.' % (
+                         latency, bulk8['wall'], uri['wall'] / bulk8['wall'], uri['wall'], bulk1['wall'] / bulk8['wall'],
+                         bulk1['wall'], 'met' if uri['wall'] / bulk8['wall'] >= 30 and bulk1['wall'] / bulk8['wall'] >= 5
+                         else 'MISSED'))
+    peaks = [row['peak_mb'] for row in rows if row['population'] == 10000 and row.get('peak_mb')]
+    if peaks:
+        lines.append('- Peak memory of the module process at 10,000 users: %.0f MB (target: under 200 MB): %s.' % (
+            max(peaks), 'met' if max(peaks) < 200 else 'MISSED'))
+    return lines
+
+
 def write_report(rows, args, elapsed, sample, chaos_table):
     lines = ['# Benchmarks', '',
              'Made by `make bench` (`python benchmarks/run.py --write %s`) on %s, on this repository\'s '
@@ -276,7 +305,11 @@ def write_report(rows, args, elapsed, sample, chaos_table):
                  ' '.join(a for a in sys.argv[1:] if a != '--write'), time.strftime('%Y-%m-%d'), elapsed),
              '', __doc__.split('Usage:', maxsplit=1)[0].strip().split('\n', 2)[2], '',
              '"~" marks figures of (a) and (b) measured on a sample of %d users and scaled to the population.' % sample,
-             '', HEADER] + [format_row(row) for row in rows]
+             '']
+    goals = targets(rows)
+    if goals:
+        lines += ['## Targets', ''] + goals + ['', '## All figures', '']
+    lines += [HEADER] + [format_row(row) for row in rows]
     if chaos_table:
         lines += ['', '## Chaos run', '', chaos.__doc__.strip(), '', chaos_table]
     with open(os.path.join(ROOT, 'docs', 'benchmarks.md'), 'w', encoding='utf-8') as out:

@@ -5,7 +5,9 @@
 
 It knows entries and forms, nothing of users. One ARClient per module run
 holds one requests.Session (keep-alive, a connection pool sized for the
-module's concurrency) and one token; it is safe to share between threads.
+module's concurrency) and one token. The bulk writer shares it between
+threads: the counters, the token and re-login are guarded by locks, and each
+request only reads the session's settings.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,6 +47,7 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
 )
 
 ENTRY_PATH = '/api/arsys/v1/entry/'
+REQUEST_ID = 'Request ID'  # field 1, the entry id of every form
 LOGIN_PATH = '/api/jwt/login'
 LOGOUT_PATH = '/api/jwt/logout'
 REDACTED = '********'
@@ -72,16 +75,26 @@ def token_expiry(token):
     return moment.isoformat().replace('+00:00', 'Z')
 
 
+def _last_segment(url):
+    return unquote(urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1])
+
+
 def entry_id(entry):
     """The Request ID of a listed entry: its values, else the end of its self link."""
     values = entry.get('values') or {}
-    if values.get('Request ID'):
-        return values['Request ID']
+    if values.get(REQUEST_ID):
+        return values[REQUEST_ID]
     try:
-        href = entry['_links']['self'][0]['href']
+        return _last_segment(entry['_links']['self'][0]['href'])
     except (KeyError, IndexError, TypeError):
         return None
-    return unquote(urlsplit(href).path.rstrip('/').rsplit('/', 1)[-1])
+
+
+def entry_values(entry):
+    """A copy of a listed entry's values with its Request ID filled in (from the self link when not fetched)."""
+    values = dict(entry.get('values') or {})
+    values[REQUEST_ID] = entry_id(entry)
+    return values
 
 
 class RecoveredCreate(object):
@@ -105,18 +118,24 @@ class ARClient(object):
     def __init__(self, url, username=None, password=None, auth_string=None, token=None,
                  validate_certs=True, ca_path=None, timeout=30, max_retries=3,
                  backoff=0.5, backoff_max=8.0, pool_size=10, sleep=time.sleep):
-        parts = urlsplit(url or '')
+        try:
+            parts = urlsplit(url or '')
+            has_credentials = bool(parts.username or parts.password)
+            parts.port  # pylint: disable=pointless-statement  # raises ValueError on a port that is not a number
+        except ValueError as exc:
+            raise HelixConnectionError('helix_url is not a valid URL: %s' % exc)
+        if has_credentials:
+            raise HelixConnectionError('helix_url must not carry credentials; use helix_username and helix_password')
         if parts.scheme not in ('http', 'https') or not parts.netloc:
             raise HelixConnectionError(
                 "helix_url must be an absolute http:// or https:// URL such as https://acme.onbmc.com, got %r" % (url,))
-        if parts.username or parts.password:
-            raise HelixConnectionError('helix_url must not carry credentials; use helix_username and helix_password')
         self.base_url = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path.rstrip('/'))
         self.username = username
         self._password = password
         self._auth_string = auth_string
         self._token = strip_token(token) if token else None
         self._owns_token = False
+        self._login_failure = None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
         self.backoff = backoff
@@ -223,7 +242,7 @@ class ARClient(object):
             token = self._ensure_token() if auth else None
             try:
                 response = self._send(method, url, token, json_body=json_body, form=form)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except requests.exceptions.RequestException as exc:  # refused, dropped, timed out, cut mid-body
                 failure = HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
                     operation, attempt + 1, _reason(exc))))
                 response = None
@@ -251,9 +270,13 @@ class ARClient(object):
                     failure = self._api_error(response, operation, attempt + 1)
             # 429 is refused before any work; any other failure of a POST may have committed it.
             outcome_unknown = method == 'POST' and (response is None or response.status_code != 429)
-            if attempt >= self.max_retries:
-                raise failure
             if outcome_unknown and recover is None:
+                raise failure
+            if attempt >= self.max_retries:
+                if outcome_unknown:
+                    found = recover()  # the last reply was lost too: the entry may exist all the same
+                    if found is not None:
+                        return RecoveredCreate(found)
                 raise failure
             self._sleep(self._delay(attempt))
             attempt += 1
@@ -285,16 +308,28 @@ class ARClient(object):
     def _ensure_token(self):
         if self._token is None:
             with self._login_lock:
+                if self._login_failure is not None:
+                    raise self._login_failure
                 if self._token is None:
-                    self.login()
+                    self._login_once()
         return self._token
 
     def _relogin(self, stale_token):
         with self._login_lock:
+            if self._login_failure is not None:
+                raise self._login_failure
             if self._token == stale_token:  # another thread may have renewed it already
                 self._count('relogins')
                 self._token = None
-                self.login()
+                self._login_once()
+
+    def _login_once(self):
+        """Log in; a refusal is kept, so that other threads and later requests do not hammer the account."""
+        try:
+            self.login()
+        except HelixAuthError as exc:
+            self._login_failure = exc
+            raise
 
     def login(self):
         """Log in with the credentials; returns the token."""
@@ -315,13 +350,16 @@ class ARClient(object):
         warnings = parse_ar_messages(response.headers.get('X-AR-Messages'))
         if any(m.number == AR_GUEST_USER for m in warnings):
             # A server that allows guests answers an unknown user with a (guest) token; that is no login.
+            self._token = strip_token(response.text) or None
+            self.logout()  # do not leave the guest session open
             raise HelixAuthError(self.redact(
                 'Authentication failed for user %r: the server does not know this user and would only'
                 ' grant a guest session (AR 59).' % self.username), status=response.status_code, messages=warnings)
         token = strip_token(response.text)
-        if not token or ' ' in token or '<' in token:
-            raise HelixAuthError('Login of user %r returned no token (%s).' % (
-                self.username, summarize_body(response.text, response.headers.get('Content-Type'))))
+        if not token or ' ' in token or '<' in token or '{' in token:
+            # the body is not shown: whatever it is, it may hold a token
+            raise HelixAuthError('Login of user %r returned no usable token (%d bytes of %s).' % (
+                self.username, len(response.content), response.headers.get('Content-Type') or 'no type'))
         self._token = token
         self._owns_token = True
         return token
@@ -331,7 +369,7 @@ class ARClient(object):
         if not self._token:
             return False
         try:
-            self.request('POST', LOGOUT_PATH, ok=(200, 204), operation='Logout', relogin=False)
+            self.request('POST', LOGOUT_PATH, ok=(200, 204), operation='Logout', relogin=False, recover=lambda: None)
             return True
         except HelixAuthError:
             return False
@@ -421,7 +459,7 @@ class ARClient(object):
         if isinstance(response, RecoveredCreate):
             return response.entry_id
         location = response.headers.get('Location') or ''
-        new_id = unquote(urlsplit(location).path.rstrip('/').rsplit('/', 1)[-1]) if location else None
+        new_id = _last_segment(location) if location else None
         if not new_id and recover is not None:
             new_id = recover()
         return new_id
@@ -431,7 +469,8 @@ class ARClient(object):
                      operation='Updating %s entry %s' % (form, entry_id_))
 
     def delete_entry(self, form, entry_id_):
-        self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204),
+        # absent is the goal: a 404 (deleted meanwhile, or by a try whose reply was lost) is success
+        self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204, 404),
                      operation='Deleting %s entry %s' % (form, entry_id_))
 
 

@@ -167,6 +167,9 @@ def run_module(module, work, pool_size=10):
         result = work(client)
     except HelixError as exc:
         failure = exc
+    except Exception as exc:  # pylint: disable=broad-except
+        # a failure nobody foresaw still ends as a clean failure, without a traceback or a secret
+        failure = HelixError('unexpected %s: %s' % (type(exc).__name__, exc))
     finally:
         client.close()
     if failure is not None:

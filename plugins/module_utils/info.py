@@ -7,14 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID, entry_values
 from ansible_collections.helix.users.plugins.module_utils.connection import helix_argument_spec
 from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError, HelixError
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, chunked_any_of, from_filters
-
-REQUEST_ID = 'Request ID'
-# Longest qualification per request when fetching many keys (characters before URL encoding).
-KEYS_QUALIFICATION_MAX = 2000
 
 
 def info_argument_spec(form, **module_options):
@@ -47,11 +43,13 @@ def read_entries(client, params, key_field, keys, default_fields):
         raise HelixError('page_size must be 1 or more, got %d' % params['page_size'])
     if keys is not None and not keys:
         return []
+    if any(isinstance(value, (list, tuple)) and not value for value in (params['filters'] or {}).values()):
+        return []  # a filter with an empty list of values matches no entry
     base = all_of(params['query'] and params['query'].strip(), from_filters(params['filters'] or {}))
     fields = list(dict.fromkeys([REQUEST_ID] + ([key_field] if keys else []) + list(params['fields'] or default_fields)))
     if keys:
         keys_folded = set(str(key).casefold() for key in keys)
-        qualifications = [all_of(chunk, base) for chunk in chunked_any_of(key_field, keys, KEYS_QUALIFICATION_MAX)]
+        qualifications = [all_of(chunk, base) for chunk in chunked_any_of(key_field, keys)]
     else:
         keys_folded = None
         qualifications = [base]
@@ -72,8 +70,7 @@ def _read(client, params, qualifications, fields, key_field, keys_folded):
         remaining = limit - len(rows) if limit else 0
         for entry in client.list_entries(params['form'], q=q or None, fields=fields, sort=params['sort'],
                                          page_size=params['page_size'], limit=remaining):
-            values = dict(entry.get('values') or {})
-            values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
+            values = entry_values(entry)
             if keys_folded is not None and not _matches_key(values.get(key_field), keys_folded):
                 continue  # only the exact keys asked for, whatever the server's matching
             if values[REQUEST_ID] in seen:

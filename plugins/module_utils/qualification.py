@@ -13,6 +13,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 is not supported; keeps sanity's compile test quiet
+    from urllib import quote
+
+# Longest qualification sent when selecting many values of one field, URL-encoded: well inside the
+# 8 KB request line that common servers and proxies accept, with room for the rest of the URL.
+QUALIFICATION_MAX = 4000
+
 
 def quote_field(name):
     """'Field Name' with any ' doubled. Field ids (101) are quoted the same way."""
@@ -35,10 +44,14 @@ def equals(field, value):
 
 
 def any_of(field, values):
-    """field equals one of values, as an OR chain in parentheses ('' for no values)."""
+    """field equals one of values, as an OR chain in parentheses.
+
+    No values means no match: a contradiction on the field (never an empty clause, which
+    all_of would drop and so widen the match to everything).
+    """
     values = list(values)
     if not values:
-        return ''
+        return '(%s = $NULL$ AND %s != $NULL$)' % (quote_field(field), quote_field(field))
     if len(values) == 1:
         return equals(field, values[0])
     return '(' + ' OR '.join(equals(field, value) for value in values) + ')'
@@ -63,20 +76,22 @@ def from_filters(filters):
     return all_of(*clauses)
 
 
-def chunked_any_of(field, values, max_length):
-    """Split an OR chain over many values into qualifications no longer than max_length characters.
+def chunked_any_of(field, values, max_length=QUALIFICATION_MAX):
+    """Split an OR chain over many values into qualifications no longer than max_length characters
+    once URL-encoded (a single value longer than that still gets its own qualification).
 
     Lets a module fetch many users by login in few requests while keeping each
     URL within what servers and proxies accept.
     """
+    separator = len(quote(' OR ', safe=''))
     chunk = []
     length = 2
     for value in values:
-        clause = equals(field, value)
-        if chunk and length + len(clause) + 4 > max_length:
+        clause = len(quote(equals(field, value).encode('utf-8'), safe=''))
+        if chunk and length + clause + separator > max_length:
             yield any_of(field, chunk)
             chunk, length = [], 2
         chunk.append(value)
-        length += len(clause) + 4
+        length += clause + separator
     if chunk:
         yield any_of(field, chunk)

@@ -18,27 +18,26 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID, entry_values
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.qualification import chunked_any_of
 from ansible_collections.helix.users.plugins.module_utils.users import (
     ACTIONS,
     LOGIN,
-    REQUEST_ID,
     STATUS,
+    LoginMatcher,
     UserError,
     UserPlan,
     apply_plan,
     fields_to_read,
     plan_user,
+    read_fields,
     read_users,
     selection_key,
+    state_of,
     validate_spec,
 )
 
-# Longest qualification sent when looking users up by login (characters before URL encoding);
-# well inside the 8 KB request line that common servers and proxies accept once encoded.
-QUALIFICATION_MAX = 2000
 # Users shown by name when a purge is refused for exceeding its limit.
 PURGE_SHOWN = 10
 
@@ -86,37 +85,26 @@ def validate_items(items, item_spec, defaults):
 def read_population(client, logins, fields, form, page_size):
     """Current values of the listed logins, by whichever read is cheaper.
 
-    Looking users up by login costs about len(logins)/per_batch requests; scanning the form costs
-    one request per page. The scan is tried first, within the budget of the lookups; if the form
-    turns out bigger, the logins not yet seen are looked up in batches.
+    Looking users up by login costs one request per batch of logins; scanning the form costs one
+    request per page. The scan goes first, but may spend no more requests than the look-ups would:
+    if the form turns out bigger, the logins not seen yet are looked up.
     """
-    wanted = set(logins)
-    batches = len(list(chunked_any_of(LOGIN, logins, QUALIFICATION_MAX)))
+    batches = len(list(chunked_any_of(LOGIN, logins)))
     if batches <= 2:
-        return read_users(client, logins, fields, form, QUALIFICATION_MAX)
-    found = {}
-    complete = False
-    for pages, page in enumerate(client.list_pages(form, fields=_scan_fields(fields), page_size=page_size), 1):
+        return read_users(client, logins, fields, form, page_size)
+    matcher = LoginMatcher(logins)
+    pages = client.list_pages(form, fields=read_fields(fields), page_size=page_size)
+    for spent, page in enumerate(pages, 1):
         for entry in page:
-            values = dict(entry.get('values') or {})
-            if values.get(LOGIN) in wanted:
-                values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
-                found[values[LOGIN]] = values
-        if len(found) == len(wanted):
-            complete = True  # every listed user seen: the rest of the form does not matter
-            break
-        if pages >= batches:
-            break
+            matcher.offer(entry)
+        if spent >= batches or len(matcher.matches()) == len(matcher.wanted):
+            break  # over budget, or every listed user seen: the rest of the form does not matter
     else:
-        complete = True
-    if not complete:
-        missing = [login for login in logins if login not in found]
-        found.update(read_users(client, missing, fields, form, QUALIFICATION_MAX))
+        return matcher.matches()  # the whole form was read: whoever was not seen does not exist
+    found = matcher.matches()
+    missing = [login for login in matcher.wanted if login not in found]
+    found.update(read_users(client, missing, fields, form, page_size))
     return found
-
-
-def _scan_fields(fields):
-    return list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
 
 
 def scan_purge_scope(client, purge_query, logins, fields, form, page_size):
@@ -129,9 +117,8 @@ def scan_purge_scope(client, purge_query, logins, fields, form, page_size):
     exact = set(logins)
     folded = dict((login.casefold(), login) for login in logins)
     found, unlisted = {}, []
-    for entry in client.list_entries(form, q=purge_query, fields=_scan_fields(fields), page_size=page_size):
-        values = dict(entry.get('values') or {})
-        values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
+    for entry in client.list_entries(form, q=purge_query, fields=read_fields(fields), page_size=page_size):
+        values = entry_values(entry)
         login = values.get(LOGIN)
         if not login:
             continue
@@ -151,8 +138,8 @@ def plan_purge(unlisted, obsolete_status, limit):
         if selection_key(STATUS, values.get(STATUS)) == selection_key(STATUS, obsolete_status):
             continue
         plans.append(UserPlan(values[LOGIN], 'obsoleted', values[REQUEST_ID], write={STATUS: obsolete_status},
-                              before=dict(status=values.get(STATUS)), after=dict(status=obsolete_status),
-                              current=values))
+                              before=dict(state=state_of(values.get(STATUS), obsolete_status=obsolete_status)),
+                              after=dict(state='obsolete'), current=values))
     if len(plans) > limit:
         shown = ', '.join(plan.login for plan in plans[:PURGE_SHOWN])
         raise BulkError(
@@ -197,6 +184,10 @@ def apply_all(client, plans, form, concurrency):
             apply_plan(client, plan, form)
         except HelixError as exc:
             plan.fail(str(exc))
+        except Exception as exc:  # pylint: disable=broad-except
+            # one user's surprise must not cost the others their outcome
+            plan.fail(client.redact('could not %s user %r: unexpected %s: %s' % (
+                plan.action, plan.login, type(exc).__name__, exc)))
 
     if concurrency <= 1 or len(todo) <= 1:
         for plan in todo:
@@ -214,7 +205,7 @@ def summarize(plans):
 
 
 def compact_diff(plans):
-    """One before/after pair for the whole task, keyed by login, changed users only."""
+    """One before/after pair for the whole task, keyed by login: the users written, or tried and failed."""
     before, after = {}, {}
     for plan in plans:
         if plan.changed or plan.attempted:

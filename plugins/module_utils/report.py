@@ -41,11 +41,18 @@ def _replace(module, produced, path):
     return True
 
 
-def _temp_beside(path):
+def _temp_file(module, path):
+    """A temporary file beside path (so the final move is atomic), or in the module's temporary
+    directory in check mode (nothing is written beside path, which may not exist yet)."""
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
+    if module.check_mode:
+        directory = module.tmpdir
+    elif not os.path.isdir(directory):
         raise HelixError('the directory of %s does not exist' % path)
-    handle, name = tempfile.mkstemp(dir=directory, prefix='.helix-report-')
+    try:
+        handle, name = tempfile.mkstemp(dir=directory, prefix='.helix-report-')
+    except OSError as exc:
+        raise HelixError('can not write in %s: %s' % (directory, exc))
     os.close(handle)
     return name
 
@@ -58,9 +65,12 @@ def write_report(module, client):
     resolver = GroupResolver(client)
     by_license, by_status = {}, {}
     count = 0
-    csv_temp = _temp_beside(params['csv_path'])
-    json_temp = _temp_beside(params['json_path'])
+    temps = []
     try:
+        csv_temp = _temp_file(module, params['csv_path'])
+        temps.append(csv_temp)
+        json_temp = _temp_file(module, params['json_path'])
+        temps.append(json_temp)
         with open(csv_temp, 'w', newline='', encoding='utf-8') as stream:
             writer = csv.writer(stream)
             writer.writerow(fields)
@@ -80,8 +90,10 @@ def write_report(module, client):
             stream.write('\n')
         changed = _replace(module, csv_temp, params['csv_path'])
         changed = _replace(module, json_temp, params['json_path']) or changed
+    except (IOError, OSError) as exc:
+        raise HelixError('could not write the report: %s' % exc)
     finally:
-        for leftover in (csv_temp, json_temp):
+        for leftover in temps:
             if os.path.exists(leftover):
                 os.remove(leftover)
     return dict(changed=changed, count=count, by_license_type=by_license, by_status=by_status,

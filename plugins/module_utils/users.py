@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import entry_id
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REDACTED, REQUEST_ID, entry_values
 from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_BAD_SELECTION,
     AR_DUPLICATE,
@@ -25,11 +25,10 @@ from ansible_collections.helix.users.plugins.module_utils.qualification import c
 
 USER_FORM = 'User'
 LOGIN = 'Login Name'
-REQUEST_ID = 'Request ID'
 STATUS = 'Status'
 GROUP_LIST = 'Group List'
 PASSWORD = 'Password'
-MASK = '********'
+MASK = REDACTED
 
 # Module options that are User form fields, in the order diffs and results show them.
 OPTION_FIELDS = (
@@ -141,35 +140,59 @@ def normalize_user(values, resolver=None):
 
 
 # ---------------------------------------------------------------------- reading
-def read_users(client, logins, fields, form=USER_FORM, max_length=1500):
+class LoginMatcher(object):
+    """Collects the entries of wanted logins, matched exactly or, where unambiguous, in another case.
+
+    A server that compares case-insensitively returns its own case of a login; it is the same user
+    for that server (its unique index says so), so both ways of reading users match it the same way.
+    """
+
+    def __init__(self, logins):
+        self.wanted = list(dict.fromkeys(logins))
+        self._exact = set(self.wanted)
+        self._folded = set(login.casefold() for login in self.wanted)
+        self._found = {}
+
+    def offer(self, entry):
+        values = entry_values(entry)
+        login = values.get(LOGIN)
+        if login in self._exact or (login is not None and str(login).casefold() in self._folded):
+            self._found.setdefault(login, values)
+
+    def matches(self):
+        """{wanted login: values} of the wanted logins seen so far."""
+        folded = {}
+        for login, values in self._found.items():
+            folded.setdefault(str(login).casefold(), []).append(values)
+        result = {}
+        for login in self.wanted:
+            if login in self._found:
+                result[login] = self._found[login]
+            elif len(folded.get(login.casefold(), [])) == 1:
+                result[login] = folded[login.casefold()][0]
+        return result
+
+
+def read_fields(fields):
+    """The fields to read to plan users: their id, login and status, and the declared ones."""
+    return list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
+
+
+def read_users(client, logins, fields, form=USER_FORM, page_size=1000):
     """Current values of the given logins, {login: values}; absent logins are missing.
 
-    Many logins go into OR-chained qualifications of at most max_length characters, so N users
-    cost a handful of requests, not N. A server that compares case-insensitively may return
-    another case of a login: it is the same user for that server, so it is matched too.
+    Many logins go into OR-chained qualifications of at most QUALIFICATION_MAX characters (URL-encoded),
+    so N users cost a handful of requests, not N.
     """
-    wanted = list(dict.fromkeys(logins))
-    fields = list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
-    found = {}
-    for q in chunked_any_of(LOGIN, wanted, max_length):
-        for entry in client.list_entries(form, q=q, fields=fields, page_size=1000):
-            values = dict(entry.get('values') or {})
-            values[REQUEST_ID] = values.get(REQUEST_ID) or entry_id(entry)
-            found.setdefault(values.get(LOGIN), values)
-    result = {}
-    folded = {}
-    for login, values in found.items():
-        folded.setdefault(str(login).casefold(), []).append(values)
-    for login in wanted:
-        if login in found:
-            result[login] = found[login]
-        elif len(folded.get(login.casefold(), [])) == 1:
-            result[login] = folded[login.casefold()][0]
-    return result
+    matcher = LoginMatcher(logins)
+    for q in chunked_any_of(LOGIN, matcher.wanted):
+        for entry in client.list_entries(form, q=q, fields=read_fields(fields), page_size=page_size):
+            matcher.offer(entry)
+    return matcher.matches()
 
 
 def find_user_id(client, login, form=USER_FORM):
-    """Request ID of the user with exactly this login, or None (used to recover a lost create reply)."""
+    """Request ID of the user with this login, or None (used to recover a lost create reply)."""
     return (read_users(client, [login], [], form).get(login) or {}).get(REQUEST_ID)
 
 
@@ -263,6 +286,16 @@ def _put(view, key, value):
         view[key] = value
 
 
+def state_of(status, current_status='Current', obsolete_status='Obsolete'):
+    """The state option a stored Status stands for (present, obsolete), or its label when neither."""
+    key = selection_key(STATUS, status)
+    if key == selection_key(STATUS, current_status):
+        return 'present'
+    if key == selection_key(STATUS, obsolete_status):
+        return 'obsolete'
+    return display(STATUS, status)
+
+
 def plan_user(spec, current, resolver, current_status='Current', obsolete_status='Obsolete'):
     """The plan for one validated user spec, given its current values (None when it does not exist).
 
@@ -274,7 +307,8 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
     if state == 'absent':
         if current is None:
             return UserPlan(login, 'unchanged')
-        return UserPlan(login, 'deleted', current[REQUEST_ID], before=dict(login_name=login, status=current.get(STATUS)),
+        before = dict(login_name=login, state=state_of(current.get(STATUS), current_status, obsolete_status))
+        return UserPlan(login, 'deleted', current[REQUEST_ID], before=before,
                         after={}, current=current)
     if current is None and state == 'obsolete':
         return UserPlan(login, 'unchanged', msg='does not exist; not created')
@@ -297,7 +331,7 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
                 login, ' and '.join(missing), 'is' if len(missing) == 1 else 'are'))
         write[LOGIN] = login
         write[STATUS] = wanted_status
-        after.update(login_name=login, status=wanted_status)
+        after.update(login_name=login, state=state)
         for key, field, value in declared:
             write[field] = value
             _put(after, key, display(field, value))
@@ -328,8 +362,8 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
     status_changes = selection_key(STATUS, wanted_status) != selection_key(STATUS, current.get(STATUS))
     if status_changes:
         write[STATUS] = wanted_status
-        before['status'] = display(STATUS, current.get(STATUS))
-        after['status'] = wanted_status
+        before['state'] = state_of(current.get(STATUS), current_status, obsolete_status)
+        after['state'] = state
         action = 'reactivated' if state == 'present' else 'obsoleted'
     else:
         action = 'updated' if write else 'unchanged'

@@ -304,7 +304,8 @@ def run_single(module, client):
     params = module.params
     spec = dict((key, params[key]) for key in USER_OPTIONS)
     resolver = GroupResolver(client)
-    current = read_users(client, [spec['login_name']], fields_to_read([spec]), params['form']).get(spec['login_name'])
+    current = read_users(client, [spec['login_name']], fields_to_read([spec]), params['form'],
+                         params['page_size']).get(spec['login_name'])
     plan = plan_user(spec, current, resolver, params['current_status'], params['obsolete_status'])
     if plan.changed and not module.check_mode:
         apply_plan(client, plan, params['form'])
@@ -324,7 +325,7 @@ def run_bulk(module, client, specs):
     if not module.check_mode:
         apply_all(client, plans, params['form'], params['concurrency'])
     summary = summarize(plans)
-    result = dict(changed=any(plan.changed or plan.attempted for plan in plans), summary=summary,
+    result = dict(changed=any(plan.changed for plan in plans), summary=summary,
                   users=[plan.as_result() for plan in plans])
     if module._diff:
         result['diff'] = compact_diff(plans)
@@ -350,6 +351,11 @@ def bulk_specs(module):
         module.fail_json(msg='purge_limit must be 0 or more, got %d' % params['purge_limit'])
     item_spec = dict(USER_OPTIONS, login_name=dict(type='str', aliases=['name'], required=True))
     specs, problems = validate_items(params['users'], item_spec, dict((key, params[key]) for key in INHERITED))
+    # users is a list of raw items, so Ansible does not know their passwords are secrets: tell it,
+    # so that they are masked in the invocation it echoes and anywhere else in the result.
+    for item in params['users']:
+        if isinstance(item, dict) and item.get('password'):
+            module.no_log_values.add(str(item['password']))
     if problems:
         module.fail_json(msg='nothing was sent: %d bad users item%s: %s' % (
             len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), problems=problems)

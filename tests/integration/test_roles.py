@@ -123,3 +123,15 @@ def test_audit_writes_csv_and_json_and_reruns_unchanged(sim, tmp_path):
     rc, output = run_with_vars(sim, tmp_path, 'audit.yml', data)
     assert rc == 0
     assert 'changed: [localhost]' not in output.split('TASK [helix.users.audit : Write the CSV and JSON reports')[1].split('TASK')[0]
+
+
+def test_every_role_runs_in_check_mode_without_writing(sim, tmp_path):
+    cases = [('provision.yml', dict(helix_users=[dict(login_name='newbie', full_name='N', license_type='Read')])),
+             ('offboard.yml', dict(helix_offboard_logins=['jdoe'])),
+             ('audit.yml', dict(helix_audit_dest=str(tmp_path / 'not-yet')))]
+    for name, data in cases:
+        rc, output = run_with_vars(sim, tmp_path, name, data, check=True)
+        assert rc == 0, output
+    assert writes(sim) == []
+    assert not (tmp_path / 'not-yet').exists()
+    assert sim.user('newbie') is None and sim.user('jdoe')['Status'] == 'Current'

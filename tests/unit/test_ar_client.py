@@ -374,3 +374,56 @@ def test_random_503_and_429_are_absorbed_by_retries(sim):
     assert sim.user('jdoe')['Phone Number'] == '19'
     faults = [r['fault'] for r in sim.log if r.get('fault')]
     assert client.retries == len(faults) > 0
+
+
+def test_a_create_whose_last_reply_is_lost_is_still_found(sim):
+    client = client_for(sim, max_retries=0)
+    client.login()
+    sim.configure(drop_after_commit=1)
+    new_id = client.create_entry('User', NEW_USER, recover=find_login(client, 'newbie'))
+    assert new_id == sim.user('newbie')['Request ID']
+
+
+def test_a_refused_relogin_is_not_repeated_by_every_thread(sim):
+    import threading
+    good = client_for(sim)
+    token = good.login()
+    client = ARClient(sim.url, token=token, username=ADMIN_USER, password='Wrong-Pw-1', backoff=0.001)
+    expire_now(sim, token)
+    sim.clear_log()
+    errors = []
+
+    def read():
+        try:
+            client.get_entry('User', '000000000000002')
+        except HelixAuthError as exc:
+            errors.append(exc)
+    threads = [threading.Thread(target=read) for _number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 6
+    assert len(logins(sim)) == 1
+
+
+def test_logout_is_retried(sim):
+    client = client_for(sim)
+    client.login()
+    sim.configure(fail_first=2, fail_first_status=503)
+    assert client.logout() is True
+
+
+def test_deleting_an_entry_that_is_gone_is_success(sim):
+    client = client_for(sim)
+    client.delete_entry('User', '999999999999999')
+    assert len(sim.state()['users']) == 3
+
+
+def test_the_guest_session_is_logged_out(sim):
+    sim.configure(guest_mode=True)
+    client = client_for(sim, username='nobody', password='whatever-pw')
+    with pytest.raises(HelixAuthError):
+        client.login()
+    assert [r['path'] for r in sim.log] == ['/api/jwt/login', '/api/jwt/logout']
+    assert client.token is None

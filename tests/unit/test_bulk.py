@@ -209,3 +209,43 @@ def test_a_purge_reads_its_scope_once_and_the_listed_users_from_it(sim):
     assert result['summary']['updated'] == 290 and result['summary']['obsoleted'] == 10
     user_reads = [r for r in sim.log if r['method'] == 'GET' and r['form'] == 'User']
     assert [r['query']['q'] for r in user_reads] == [query]
+
+
+def test_item_passwords_are_masked_in_the_result(sim):
+    users = [dict(login_name='pw%d' % n, full_name='Pw %d' % n, license_type='Read', password='Item-Secret-%d' % n)
+             for n in range(3)]
+    result = bulk(sim, users, diff=True)
+    assert result['summary']['created'] == 3
+    text = repr(result)
+    assert 'Item-Secret-' not in text
+    assert result['invocation']['module_args']['users'][0]['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert sim.password_matches('pw1', 'Item-Secret-1')
+
+
+def test_an_unforeseen_error_fails_one_user_not_the_task(sim, monkeypatch):
+    from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+    real = ARClient.update_entry
+    jdoe = sim.user('jdoe')['Request ID']
+
+    def flaky(self, form, entry_id_, values):
+        if entry_id_ == jdoe:
+            raise RuntimeError('a library bug')
+        return real(self, form, entry_id_, values)
+    monkeypatch.setattr(ARClient, 'update_entry', flaky)
+    result = bulk(sim, [dict(login_name='jdoe', department='X'), dict(login_name='Demo', department='X')])
+    assert result['failed'] is True
+    actions = dict((u['login_name'], u['action']) for u in result['users'])
+    assert actions == {'jdoe': 'failed', 'Demo': 'updated'}
+    assert 'unexpected RuntimeError: a library bug' in result['msg']
+    assert sim.user('Demo')['Department'] == 'X'
+
+
+def test_a_case_insensitive_server_matches_logins_in_any_case_on_every_read_path(sim):
+    sim.configure(case_sensitive=False)
+    sim.seed_users(400)
+    users = [dict(login_name='USER%05d' % n, department='Ops') for n in range(1, 401)]
+    result = bulk(sim, users, page_size=1000)
+    assert result['summary']['updated'] == 400 and result['summary']['created'] == 0
+    assert not [r for r in sim.log if r['method'] == 'GET' and r['query'].get('q')]  # the scan path was taken
+    few = bulk(sim, users[:3])
+    assert few['summary']['unchanged'] == 3

@@ -90,7 +90,7 @@ def test_fields_left_out_are_kept(sim):
 def test_obsolete_user_is_reactivated_with_one_put_of_status(sim):
     result = converge(sim, dict(login_name='asmith'), 'reactivated')
     assert sim.user('asmith')['Status'] == 'Current'
-    assert result['diff'] == {'before': {'status': 'Obsolete'}, 'after': {'status': 'Current'}}
+    assert result['diff'] == {'before': {'state': 'obsolete'}, 'after': {'state': 'present'}}
 
 
 def test_selection_numbers_and_labels_compare_equal(sim):

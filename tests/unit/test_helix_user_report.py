@@ -61,3 +61,15 @@ def test_filters_and_fields(sim, tmp_path):
         rows = list(csv.reader(handle))
     assert rows[0] == ['Login Name', 'Group List']
     assert result['by_license_type'] == {'Read': result['count']}
+
+
+def test_check_mode_needs_no_directory(sim, tmp_path):
+    result = report(sim, tmp_path, check=True, csv_path=str(tmp_path / 'later' / 'u.csv'),
+                    json_path=str(tmp_path / 'later' / 'u.json'))
+    assert result['changed'] is True and result['count'] == 2
+    assert not (tmp_path / 'later').exists()
+
+
+def test_an_empty_filter_list_reports_no_user(sim, tmp_path):
+    result = report(sim, tmp_path, filters={'License Type': []})
+    assert result['count'] == 0
