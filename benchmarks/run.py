@@ -9,7 +9,8 @@ process on loopback, with the simulator's latency switch set per case.
   (c) bulk      one helix_user task with `users:` (concurrency 8 unless stated)
 
 (a) and (b) cost the same per user whatever the population, so they run on a sample of
-SAMPLE users and are scaled to the population (marked "~" in the table). The purge case
+users (--sample, 100 by default) at the smallest population and are scaled to each
+population (marked "~" in the table). The purge case
 hands (a) and (b) the list of users to obsolete; (c) finds them with purge_query itself.
 
 Requests are counted in the simulator's request log. The minimum is 1 login + the pages of

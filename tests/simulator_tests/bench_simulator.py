@@ -1,7 +1,7 @@
 """Throughput of the simulator with a single keep-alive client (not a pytest test).
 
 Run from the repository root:
-    /tmp/probe-venv/bin/python tests/simulator_tests/bench_simulator.py [--users 10000] [--requests 2000] [--in-process]
+    .venv/bin/python tests/simulator_tests/bench_simulator.py [--users 10000] [--requests 2000] [--in-process]
 
 By default the simulator runs in its own process (as it does for Ansible runs), so
 client and server do not share one interpreter lock.
