@@ -15,13 +15,9 @@ __metaclass__ = type
 import json
 import re
 
-# AR message numbers the client and the modules act on or name.
-AR_AUTH_FAILED = 623
+# AR message numbers the client and the modules act on.
 AR_GUEST_USER = 59
-AR_NO_SUCH_ENTRY = 302
-AR_NO_SUCH_FORM = 303
 AR_BAD_SELECTION = 306
-AR_REQUIRED_FIELD = (307, 326)
 AR_NO_SUCH_FIELD = 314
 AR_NO_ACCESS = (330, 333, 353)
 AR_DUPLICATE = 382
