@@ -29,15 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chaos  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAYBOOKS = os.path.join(ROOT, 'benchmarks', 'playbooks')
 BIN = os.path.dirname(sys.executable)
-ADMIN_USER, ADMIN_PASSWORD = 'Demo', 'Demo-Passw0rd!'
 PAGE = 1000          # helix_user's default page_size; the simulator's cap (2000) is above it
 PURGE_QUERY = "'Login Name' LIKE \"bench%\""
 CASES = ('create', 'rerun', 'change10', 'purge5')
@@ -52,32 +52,6 @@ with open(os.environ["BENCH_MEM_FILE"], "a") as out:
     out.write("%%d\\n" %% resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.exit(code)
 '''
-
-
-class SimulatorProcess(object):
-    def __init__(self, workdir):
-        port_file = os.path.join(workdir, 'port')
-        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests'))
-        self.proc = subprocess.Popen([sys.executable, '-m', 'simulator', '--port', '0', '--port-file', port_file,
-                                      '--log-limit', '1000000'], env=env, stdout=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while not (os.path.exists(port_file) and open(port_file, encoding='utf-8').read().strip()):
-            if self.proc.poll() is not None or time.time() > deadline:
-                raise SystemExit('the simulator did not start')
-            time.sleep(0.05)
-        self.url = 'http://127.0.0.1:%s' % open(port_file, encoding='utf-8').read().strip()
-
-    def admin(self, path, body=None, method=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + '/__sim/' + path, data=data, method=method or (
-            'POST' if data is not None else 'GET'), headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=600) as reply:
-            text = reply.read()
-        return json.loads(text) if text else None
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 def declared(population, changed=0.0, dropped=0.0):
@@ -111,7 +85,6 @@ def prepare(sim, case, population):
 
 
 def seed_via_bulk(sim, users):
-    sys.path.insert(0, os.path.join(ROOT, 'build', 'collections'))
     from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient  # pylint: disable=import-outside-toplevel
     from ansible_collections.helix.users.plugins.module_utils.groups import join_group_list  # pylint: disable=import-outside-toplevel
     from concurrent.futures import ThreadPoolExecutor  # pylint: disable=import-outside-toplevel
@@ -138,7 +111,7 @@ def sample_of(case, users, population, sample):
 
 
 def run_playbook(sim, playbook, extra, workdir, measure_memory=False):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'),
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
                ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'), ANSIBLE_LOCALHOST_WARNING='0',
                ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_PYTHON_INTERPRETER=sys.executable)
     mem_file = os.path.join(workdir, 'mem')
@@ -243,8 +216,9 @@ def main():
         populations, latencies, sample, args.chaos = [200], [0], 10, 100
     started = time.time()
     rows = []
+    ensure_collection_path()
     with tempfile.TemporaryDirectory(prefix='helix-bench-') as workdir:
-        sim = SimulatorProcess(workdir)
+        sim = SimulatorProcess(workdir, '--log-limit', '1000000')
         try:
             print(HEADER, flush=True)
             for population in populations:

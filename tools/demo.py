@@ -6,48 +6,24 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
-ADMIN_USER, ADMIN_PASSWORD = 'Demo', 'Demo-Passw0rd!'
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
-
-def collection_path():
-    link = os.path.join(ROOT, 'build', 'collections', 'ansible_collections', 'helix', 'users')
-    if not os.path.islink(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink(ROOT, link)
-    return os.path.join(ROOT, 'build', 'collections')
-
-
-def start_simulator(workdir):
-    port_file = os.path.join(workdir, 'port')
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'tests'))
-    proc = subprocess.Popen([sys.executable, '-m', 'simulator', '--port', '0', '--port-file', port_file, '--seed-users', '5'],
-                            env=env, stdout=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while not os.path.exists(port_file) or not open(port_file, encoding='utf-8').read().strip():
-        if proc.poll() is not None or time.time() > deadline:
-            raise SystemExit('the simulator did not start')
-        time.sleep(0.05)
-    with open(port_file, encoding='utf-8') as handle:
-        return proc, 'http://127.0.0.1:%s' % handle.read().strip()
-
-
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as reply:
-        return json.loads(reply.read())
+from simulator.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main():
     with tempfile.TemporaryDirectory(prefix='helix-demo-') as workdir:
-        simulator, url = start_simulator(workdir)
+        simulator = SimulatorProcess(workdir, '--seed-users', '5')
+        url = simulator.url
+        ensure_collection_path()
         try:
             print('Helix simulator: %s' % url)
             env = dict(os.environ, HELIX_URL=url, HELIX_USERNAME=ADMIN_USER, HELIX_PASSWORD=ADMIN_PASSWORD,
-                       ANSIBLE_COLLECTIONS_PATH=collection_path(), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                       ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_PYTHON_INTERPRETER=sys.executable,
                        ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'tmp'), ANSIBLE_LOCALHOST_WARNING='0',
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
             runs = []
@@ -58,11 +34,11 @@ def main():
                      ('role audit', ['playbooks/audit.yml', '-e', 'helix_audit_dest=' + os.path.join(workdir, 'audit')])]
             for title, args in steps:
                 print('\n=== %s ===' % title, flush=True)
-                before = len(fetch(url + '/__sim/log'))
+                before = len(simulator.admin('log'))
                 code = subprocess.call([os.path.join(BIN, 'ansible-playbook')] + args, cwd=ROOT, env=env)
                 if code:
                     return code
-                runs.append((title, fetch(url + '/__sim/log')[before:]))
+                runs.append((title, simulator.admin('log')[before:]))
             with open(os.path.join(workdir, 'audit', 'helix-users.json'), encoding='utf-8') as handle:
                 audit = json.load(handle)
             print('\n=== What the simulator saw ===')
@@ -73,12 +49,11 @@ def main():
                     '%s x%d' % item for item in sorted(counts.items()))))
             print('audit: %d current users; per license type %s; per status %s' % (
                 audit['count'], audit['by_license_type'], audit['by_status']))
-            users = fetch(url + '/__sim/state')['users']
+            users = simulator.admin('state')['users']
             print('users on the simulator now: %d (%s)' % (len(users), ', '.join(
                 '%s=%s' % (u['Login Name'], u['Status']) for u in users)))
         finally:
-            simulator.terminate()
-            simulator.wait(10)
+            simulator.stop()
     return 0
 
 

@@ -13,14 +13,14 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEST = os.path.join(ROOT, 'docs', 'collection')
 BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+
+from support import COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def render(target):
-    link = os.path.join(ROOT, 'build', 'collections', 'ansible_collections', 'helix', 'users')
-    if not os.path.islink(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink(ROOT, link)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'),
+    ensure_collection_path()
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
                PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
     subprocess.check_call([os.path.join(BIN, 'antsibull-docs'), 'collection', '--use-current', '--dest-dir', target,
                            '--output-format', 'simplified-rst', 'helix.users'], env=env, stdout=subprocess.DEVNULL)
