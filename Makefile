@@ -6,8 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+# The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
+TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units sanity lint docs importer bench bench-quick matrix clean
+.PHONY: venv collection demo test units unit sanity lint docs importer bench bench-quick matrix clean
 
 venv: $(STAMP)
 
@@ -23,15 +25,19 @@ collection:
 
 ## The main job on the bundled simulator: starts it, runs playbooks/demo.yml twice, summarises, stops it.
 demo: venv collection
-	$(PY) tools/demo.py
+	$(TOOL) tools/demo.py
 
 ## Every test: pytest (client, simulator, modules, roles, packaging), lint, docs, galaxy-importer, sanity.
 test: venv collection
-	$(PY) -m pytest -n 2 tests
+	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory lint importer sanity
 
 units: venv collection
-	$(PY) -m pytest -n 2 tests
+	$(PY) -m pytest -n 2
+
+## The pure unit tests alone: no server, no network, seconds.
+unit: venv collection
+	$(PY) -m pytest tests/unit
 
 sanity: venv
 	$(PY) tools/run_ansible_test.py sanity --python 3.11
@@ -41,13 +47,14 @@ lint: venv collection
 	ansible-lint --nocolor -q
 	antsibull-docs lint-collection-docs --plugin-docs .
 	antsibull-changelog lint
-	$(PY) tools/render_doc_fragment.py --check
-	$(PY) tools/render_docs.py --check
+	$(TOOL) tools/render_doc_fragment.py --check
+	$(TOOL) tools/render_docs.py --check
 
-## Regenerate docs/collection and the connection doc fragment.
+## Regenerate docs/collection, the connection doc fragment and docs/bad-input.md.
 docs: venv collection
-	$(PY) tools/render_doc_fragment.py
-	$(PY) tools/render_docs.py
+	$(TOOL) tools/render_doc_fragment.py
+	$(TOOL) tools/render_docs.py
+	$(TOOL) tools/render_bad_input.py
 
 importer: venv
 	$(PY) tools/galaxy_importer.py
@@ -58,10 +65,10 @@ matrix: venv
 
 ## The benchmark: bulk helix_user against a uri loop and single-user tasks (about 30 minutes).
 bench: venv collection
-	$(PY) benchmarks/run.py --write
+	$(TOOL) benchmarks/run.py --write
 
 bench-quick: venv collection
-	$(PY) benchmarks/run.py --quick
+	$(TOOL) benchmarks/run.py --quick
 
 clean:
 	rm -rf build tests/output .pytest_cache .hypothesis

@@ -4,13 +4,7 @@ token lifetime shorter than the run. Scenario and checks: tests/chaos_scenario.p
 """
 
 import json
-import os
-import sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'tests'))
-
-import chaos_scenario  # noqa: E402  pylint: disable=wrong-import-position
+import chaos_scenario
 
 
 class RemoteSimulator(object):

@@ -30,10 +30,9 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import chaos  # noqa: E402  pylint: disable=wrong-import-position
-from simulator.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
-from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
+import chaos
+from simulator.process import SimulatorProcess
+from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAYBOOKS = os.path.join(ROOT, 'benchmarks', 'playbooks')

@@ -1,13 +1,8 @@
-"""Fixtures of the whole suite: the collection on sys.path, and a Helix simulator per test worker."""
-
-import os
-import sys
+"""Fixtures of the whole suite: the collection link (pytest.ini puts it on the path), and a Helix simulator per test worker."""
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from support import ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from support import ensure_collection_path
 
 ensure_collection_path()
 

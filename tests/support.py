@@ -32,7 +32,10 @@ def secret(value):
 
 
 def ensure_collection_path():
-    """build/collections/ansible_collections/helix/users -> the repository, for imports and ansible-playbook."""
+    """build/collections/ansible_collections/helix/users -> the repository, for imports and ansible-playbook.
+
+    build/collections is on the import path through pytest.ini (tests) or PYTHONPATH (the Makefile).
+    """
     link = os.path.join(COLLECTIONS, 'ansible_collections', 'helix', 'users')
     if not os.path.islink(link):
         os.makedirs(os.path.dirname(link), exist_ok=True)
@@ -40,8 +43,6 @@ def ensure_collection_path():
             os.symlink(ROOT, link)
         except FileExistsError:  # another test worker made it first
             pass
-    if COLLECTIONS not in sys.path:
-        sys.path.insert(0, COLLECTIONS)
 
 
 def connection(sim, **extra):

@@ -9,10 +9,9 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
-from simulator.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
-from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from simulator.process import SimulatorProcess  # tests/ is on PYTHONPATH (the Makefile)
+from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path
 
 
 def main():

@@ -10,9 +10,8 @@ import tempfile
 import trustme
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
-from support import ensure_collection_path, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from support import ensure_collection_path, run_module  # tests/ is on PYTHONPATH (the Makefile)
 
 ensure_collection_path()
 

@@ -13,9 +13,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEST = os.path.join(ROOT, 'docs', 'collection')
 BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, os.path.join(ROOT, 'tests'))
 
-from support import COLLECTIONS, ensure_collection_path  # noqa: E402  pylint: disable=wrong-import-position
+from support import COLLECTIONS, ensure_collection_path  # tests/ is on PYTHONPATH (the Makefile)
 
 
 def render(target):

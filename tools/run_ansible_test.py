@@ -22,13 +22,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEST = os.path.join(ROOT, 'build', 'ansible-test', 'ansible_collections', 'helix', 'users')
 
 GET_PIP_STAND_IN = '''"""Stand-in for get-pip.py: installs pip from the wheel bundled with ensurepip."""
-import glob, os, runpy, sys
+import glob, os, sys
 import ensurepip
 wheel = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl")))[-1]
-sys.path.insert(0, wheel)
-# get-pip.py's own switches; pip install does not know them
-sys.argv = ["pip", "install"] + [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
-runpy.run_module("pip", run_name="__main__", alter_sys=True)
+# get-pip.py's own switches; pip install does not know them. A pip wheel runs as a script (wheel/pip).
+args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
+os.execv(sys.executable, [sys.executable, os.path.join(wheel, "pip"), "install"] + args)
 '''
 
 

@@ -1,14 +1,9 @@
 """Fixtures for the simulator's own tests: one server per session, reset before each test."""
 
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
-from sim_helpers import Api  # noqa: E402  pylint: disable=wrong-import-position
+from simulator import Simulator
+from sim_helpers import Api
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The connection-option table: argument spec, env fallbacks, auth rules, and the doc fragment made from it."""
 
+import os
 import subprocess
 import sys
 
@@ -9,7 +10,7 @@ import yaml
 from ansible.module_utils.basic import env_fallback
 from ansible_collections.helix.users.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.helix.users.plugins.module_utils import connection
-from support import ROOT
+from support import COLLECTIONS, ROOT
 
 CONTRACT_OPTIONS = {
     'helix_url': ('str', 'HELIX_URL', False), 'helix_username': ('str', 'HELIX_USERNAME', False),
@@ -41,7 +42,7 @@ def test_doc_fragment_is_rendered_from_the_table():
         assert option['type'] == spec[name]['type']
         assert option.get('default') == spec[name].get('default')
         assert connection.CONNECTION_OPTIONS[name]['env'] in ' '.join(option['description'])
-    check = subprocess.run([sys.executable, 'tools/render_doc_fragment.py', '--check'], cwd=ROOT,
+    check = subprocess.run([sys.executable, 'tools/render_doc_fragment.py', '--check'], cwd=ROOT, env=dict(os.environ, PYTHONPATH=COLLECTIONS),
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout
 

@@ -1,9 +1,11 @@
 """Hostile logins, filter values and field names: the info module returns the exact match or nothing,
 the user module touches only that user."""
 
+import requests
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+from ansible_collections.helix.users.plugins.module_utils.qualification import equals
 from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_info
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module
 
@@ -11,6 +13,7 @@ PIECES = ['"', "'", '%', '_', ' AND ', ' OR ', 'NOT ', '(', ')', '\n', '\\', '$N
 HOSTILE = st.one_of(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(''.join), st.text(min_size=1, max_size=20))
 SEEDED = ('Demo', 'jdoe', 'asmith')
 LOGIN = HOSTILE.filter(lambda s: s.strip() == s and s.strip() != '' and s not in SEEDED)
+QUALIFICATION_HOSTILE = st.one_of(st.text(), st.lists(st.sampled_from(PIECES), max_size=12).map(''.join))
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -68,3 +71,21 @@ def test_a_hostile_field_name_is_an_unknown_field_not_a_wider_match(sim, field):
     result = run_module(helix_user_info, connection(sim, filters={field: 'x'}))
     assert result.get('failed') is True
     assert 'AR 314' in result['msg']
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(login=QUALIFICATION_HOSTILE)
+@example(login='jdoe" OR \'Login Name\' LIKE "%')
+@example(login='%')
+@example(login='jd_e')
+@example(login='x") OR ("1" = "1')
+@example(login="jdoe\n' OR 'Status' = \"Current")
+def test_a_login_never_matches_another_user_on_the_server(sim, login):
+    """Seeded users have plain logins; a hostile login matches at most a user with exactly that login."""
+    session = requests.Session()
+    token = session.post(sim.url + '/api/jwt/login', data={'username': ADMIN_USER, 'password': ADMIN_PASSWORD}).text
+    reply = session.get(sim.url + '/api/arsys/v1/entry/User', params={'q': equals('Login Name', login)},
+                        headers={'Authorization': 'AR-JWT ' + token})
+    session.post(sim.url + '/api/jwt/logout', headers={'Authorization': 'AR-JWT ' + token})
+    assert reply.status_code == 200, reply.text
+    assert all(entry['values']['Login Name'] == login for entry in reply.json()['entries'])

@@ -1,7 +1,7 @@
 """Throughput of the simulator with a single keep-alive client (not a pytest test).
 
 Run from the repository root:
-    .venv/bin/python tests/simulator_tests/bench_simulator.py [--users 10000] [--requests 2000] [--in-process]
+    make venv collection && PYTHONPATH=tests .venv/bin/python benchmarks/bench_simulator.py [--users 10000] [--requests 2000] [--in-process]
 
 By default the simulator runs in its own process (as it does for Ansible runs), so
 client and server do not share one interpreter lock.
@@ -9,17 +9,13 @@ client and server do not share one interpreter lock.
 
 import argparse
 import contextlib
-import os
-import subprocess
-import sys
+import tempfile
 import time
 
 import requests
 
-TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, TESTS_DIR)
-
-from simulator import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from simulator import Simulator
+from simulator.process import SimulatorProcess
 
 
 @contextlib.contextmanager
@@ -29,15 +25,12 @@ def simulator_url(in_process, users):
             sim.seed_users(users)
             yield sim.url
         return
-    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
-    with subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0", "--seed-users", str(users)],
-                          stdout=subprocess.PIPE, text=True, env=env) as process:
+    with tempfile.TemporaryDirectory(prefix="helix-bench-sim-") as workdir:
+        process = SimulatorProcess(workdir, "--seed-users", str(users))
         try:
-            line = process.stdout.readline()
-            yield line.rsplit(" ", 1)[1].strip()
+            yield process.url
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            process.stop()
 
 
 def rate(label, count, seconds, unit="requests"):
