@@ -4,6 +4,8 @@ token lifetime shorter than the run. Scenario and checks: tests/chaos_scenario.p
 """
 
 import json
+import os
+
 import chaos_scenario
 
 

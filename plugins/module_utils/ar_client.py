@@ -21,10 +21,7 @@ import random
 import threading
 import time
 
-try:
-    from urllib.parse import quote, unquote, urlencode, urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported, this only keeps sanity's compile test quiet
-    quote = unquote = urlencode = urlsplit = None
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 try:
     import requests
@@ -97,11 +94,30 @@ def entry_values(entry):
     return values
 
 
-class RecoveredCreate(object):
-    """Stands in for a create reply that was lost, when the entry was found to exist."""
+class _Call(object):
+    """One API request as the retry loop sends it (again, after a backoff or a re-login)."""
 
-    def __init__(self, entry_id_):
-        self.entry_id = entry_id_
+    def __init__(self, method, url, operation, json_body=None, form=None, ok=(200,), auth=True, relogin=True,
+                 decode=False):
+        self.method = method
+        self.url = url
+        self.operation = operation
+        self.json_body = json_body
+        self.form = form
+        self.ok = ok
+        self.auth = auth
+        self.relogin = relogin
+        self.decode = decode
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way worth trying again (connection error, 429, 5xx, AR 93, JSON cut short)."""
+
+    def __init__(self, error, refused_before_work=False):
+        super(_Retryable, self).__init__(str(error))
+        self.error = error
+        # 429 is refused before any work; any other failure of a write may have committed it
+        self.refused_before_work = refused_before_work
 
 
 class ARClient(object):
@@ -196,7 +212,7 @@ class ARClient(object):
             url += '?' + urlencode([(k, v) for k, v in params.items() if v is not None], quote_via=quote)
         return url
 
-    def _send(self, method, url, token, json_body=None, form=None):
+    def _send(self, call, token):
         headers = {}
         if token:
             headers['Authorization'] = 'AR-JWT ' + token
@@ -204,7 +220,7 @@ class ARClient(object):
         try:
             # verify is passed per request: a session's own verify loses to REQUESTS_CA_BUNDLE and
             # CURL_CA_BUNDLE from the environment, which would silently override ca_path and validate_certs.
-            return self.session.request(method, url, headers=headers, json=json_body, data=form,
+            return self.session.request(call.method, call.url, headers=headers, json=call.json_body, data=call.form,
                                         timeout=self.timeout, allow_redirects=False, verify=self.session.verify)
         except requests.exceptions.SSLError as exc:
             raise HelixConnectionError(self.redact(
@@ -221,70 +237,69 @@ class ARClient(object):
             return True
         return any(m.number == AR_SERVER_BUSY for m in parse_ar_messages(response.text))
 
-    def request(self, method, path, params=None, json_body=None, form=None, ok=(200,), auth=True,
-                operation=None, recover=None, relogin=True, parse=False):
-        """Send one API request with retries and re-login; return the requests.Response.
+    def _attempt(self, call, attempt):
+        """Send call once (again after one re-login on a 401); return (response, decoded body or None).
 
-        :param ok: statuses that count as success.
-        :param relogin: log in again once on a 401 when credentials are known.
-        :param parse: the answer must be JSON: its parsed body is set as response.body; a body that
-            does not parse (a proxy's error page, a cut connection) is retried like a 5xx.
-        :param recover: for POST: a callable run when the outcome of the POST is unknown (lost reply,
-            timeout, 5xx); returns the id of the entry if it was in fact created, else None. Without it
-            such a POST is not repeated.
-        :return: the response, or a RecoveredCreate when recover() found the entry.
+        Raises _Retryable for a failure worth another attempt, HelixError for one that is final.
         """
-        operation = operation or '%s %s' % (method, path)
-        url = self._url(path, params)
-        attempt = 0
         relogged = False
         while True:
-            token = self._ensure_token() if auth else None
+            token = self._ensure_token() if call.auth else None
             try:
-                response = self._send(method, url, token, json_body=json_body, form=form)
+                response = self._send(call, token)
             except requests.exceptions.RequestException as exc:  # refused, dropped, timed out, cut mid-body
-                failure = HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
-                    operation, attempt + 1, _reason(exc))))
-                response = None
-            if response is not None:
-                if response.status_code == 401 and auth:
-                    if relogin and not relogged and self.can_login:
-                        relogged = True
-                        self._relogin(token)
-                        continue
-                    raise self._auth_error(response, operation)
-                if response.status_code in ok:
-                    if not parse:
-                        return response
-                    try:
-                        response.body = response.json()
-                        return response
-                    except ValueError:
-                        failure = HelixAPIError(self.redact(
-                            '%s failed after %d attempt(s): HTTP %s with a body that is not valid JSON (%d bytes of %s)' % (
-                                operation, attempt + 1, response.status_code, len(response.content),
-                                response.headers.get('Content-Type') or 'no type')), status=response.status_code)
-                elif not self._retryable(response):
-                    raise self._api_error(response, operation)
-                else:
-                    failure = self._api_error(response, operation, attempt + 1)
-            # 429 is refused before any work; any other failure of a POST may have committed it.
-            outcome_unknown = method == 'POST' and (response is None or response.status_code != 429)
-            if outcome_unknown and recover is None:
-                raise failure
-            if attempt >= self.max_retries:
-                if outcome_unknown:
-                    found = recover()  # the last reply was lost too: the entry may exist all the same
-                    if found is not None:
-                        return RecoveredCreate(found)
-                raise failure
-            self._sleep(self._delay(attempt))
+                raise _Retryable(HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
+                    call.operation, attempt + 1, _reason(exc)))))
+            if response.status_code == 401 and call.auth:
+                if call.relogin and not relogged and self.can_login:
+                    relogged = True
+                    self._relogin(token)
+                    continue
+                raise self._auth_error(response, call.operation)
+            break
+        if response.status_code in call.ok:
+            if not call.decode:
+                return response, None
+            try:
+                return response, response.json()
+            except ValueError:
+                raise _Retryable(HelixAPIError(self.redact(
+                    '%s failed after %d attempt(s): HTTP %s with a body that is not valid JSON (%d bytes of %s)' % (
+                        call.operation, attempt + 1, response.status_code, len(response.content),
+                        response.headers.get('Content-Type') or 'no type')), status=response.status_code))
+        if not self._retryable(response):
+            raise self._api_error(response, call.operation)
+        raise _Retryable(self._api_error(response, call.operation, attempt + 1),
+                         refused_before_work=response.status_code == 429)
+
+    def _backoff(self, attempt):
+        self._sleep(self._delay(attempt))
+        self._count('retries')
+
+    def _send_retrying(self, call):
+        """(response, decoded body) of call, retried up to max_retries times with backoff."""
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(call, attempt)
+            except _Retryable as failure:
+                if attempt >= self.max_retries:
+                    raise failure.error
+            self._backoff(attempt)
             attempt += 1
-            self._count('retries')
-            if outcome_unknown:
-                found = recover()
-                if found is not None:
-                    return RecoveredCreate(found)
+
+    def request(self, method, path, params=None, body=None, ok=(200,), operation=None):
+        """Send one API request with retries and re-login; return the requests.Response."""
+        call = _Call(method, self._url(path, params), operation or '%s %s' % (method, path), json_body=body, ok=ok)
+        return self._send_retrying(call)[0]
+
+    def request_json(self, method, path, params=None, operation=None):
+        """Send one API request with retries and re-login; return its parsed JSON body.
+
+        A body that does not parse (a proxy's error page, a connection cut mid-body) is retried like a 5xx.
+        """
+        call = _Call(method, self._url(path, params), operation or '%s %s' % (method, path), decode=True)
+        return self._send_retrying(call)[1]
 
     def _api_error(self, response, operation, attempts=None):
         messages = parse_ar_messages(response.text)
@@ -338,9 +353,9 @@ class ARClient(object):
         form = {'username': self.username, 'password': self._password}
         if self._auth_string:
             form['authString'] = self._auth_string
-        operation = 'Login of user %r' % self.username
+        call = _Call('POST', self._url(LOGIN_PATH), 'Login of user %r' % self.username, form=form, auth=False)
         try:
-            response = self.request('POST', LOGIN_PATH, form=form, auth=False, operation=operation, recover=lambda: None)
+            response = self._send_retrying(call)[0]
         except HelixAPIError as exc:
             if exc.status in (401, 403):
                 raise HelixAuthError(self.redact('Authentication failed for user %r: %s' % (
@@ -369,7 +384,7 @@ class ARClient(object):
         if not self._token:
             return False
         try:
-            self.request('POST', LOGOUT_PATH, ok=(200, 204), operation='Logout', relogin=False, recover=lambda: None)
+            self._send_retrying(_Call('POST', self._url(LOGOUT_PATH), 'Logout', ok=(200, 204), relogin=False))
             return True
         except HelixAuthError:
             return False
@@ -413,8 +428,8 @@ class ARClient(object):
         while True:
             want = page_size if not limit else min(page_size, limit - offset)
             params = dict(q=q or None, fields=_fields_param(fields), sort=sort or None, offset=offset, limit=want)
-            body = self.request('GET', self.form_path(form), params=params, parse=True,
-                                operation='Listing form %r%s' % (form, ' with q=%s' % q if q else '')).body
+            body = self.request_json('GET', self.form_path(form), params=params,
+                                     operation='Listing form %r%s' % (form, ' with q=%s' % q if q else ''))
             if not isinstance(body, dict) or not isinstance(body.get('entries', []), list):
                 raise HelixAPIError('Listing form %r: the answer is JSON but not an entry list (%s)' % (
                     form, type(body).__name__))
@@ -434,38 +449,46 @@ class ARClient(object):
         for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit):
             yield from page
 
-    def get_entry(self, form, entry_id_, fields=None):
-        """The entry's values, or None when it does not exist (AR 302)."""
-        params = {'fields': _fields_param(fields)} if fields else None
-        try:
-            response = self.request('GET', self.form_path(form, entry_id_), params=params, parse=True,
-                                    operation='Reading %s entry %s' % (form, entry_id_))
-        except HelixAPIError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        if not isinstance(response.body, dict):
-            raise HelixAPIError('Reading %s entry %s: the answer is JSON but not an entry' % (form, entry_id_))
-        return response.body.get('values') or {}
-
-    def create_entry(self, form, values, recover=None):
+    def create_entry(self, form, values, find_existing=None):
         """Create an entry; return its Request ID (from Location).
 
-        :param recover: callable returning the id of the entry if it exists (looked up by its key),
-            used when the reply to the POST is lost, so that no retry creates a duplicate.
+        :param find_existing: callable returning the id of the entry if it exists (looked up by its key).
+            A create whose outcome is unknown (lost reply, timeout, 5xx) is repeated only after
+            find_existing() found no entry, so no retry makes a duplicate; without it, such a create
+            is not repeated.
         """
-        response = self.request('POST', self.form_path(form), json_body={'values': values}, ok=(200, 201),
-                                operation='Creating %s entry' % form, recover=recover)
-        if isinstance(response, RecoveredCreate):
-            return response.entry_id
+        call = _Call('POST', self._url(self.form_path(form)), 'Creating %s entry' % form,
+                     json_body={'values': values}, ok=(200, 201))
+        attempt, failure = 0, None
+        while True:
+            try:
+                response = self._attempt(call, attempt)[0]
+                break
+            except _Retryable as exc:
+                failure = exc
+            outcome_unknown = not failure.refused_before_work
+            if outcome_unknown and find_existing is None:
+                raise failure.error
+            if attempt >= self.max_retries:
+                # the last reply was lost too: the entry may exist all the same
+                found = find_existing() if outcome_unknown else None
+                if found is not None:
+                    return found
+                raise failure.error
+            self._backoff(attempt)
+            attempt += 1
+            if outcome_unknown:
+                found = find_existing()
+                if found is not None:
+                    return found
         location = response.headers.get('Location') or ''
         new_id = _last_segment(location) if location else None
-        if not new_id and recover is not None:
-            new_id = recover()
+        if not new_id and find_existing is not None:
+            new_id = find_existing()
         return new_id
 
     def update_entry(self, form, entry_id_, values):
-        self.request('PUT', self.form_path(form, entry_id_), json_body={'values': values}, ok=(200, 204),
+        self.request('PUT', self.form_path(form, entry_id_), body={'values': values}, ok=(200, 204),
                      operation='Updating %s entry %s' % (form, entry_id_))
 
     def delete_entry(self, form, entry_id_):

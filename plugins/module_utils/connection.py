@@ -7,13 +7,12 @@ CONNECTION_OPTIONS is the single source of truth: it produces the modules'
 argument spec (with the HELIX_* environment fallbacks and no_log), the
 authentication rules, and the documentation fragment
 (plugins/doc_fragments/connection.py renders it), so the three never drift.
+module_utils/module.py (HelixModule) applies them to every module.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
-
-import copy
 
 from ansible.module_utils.basic import env_fallback
 
@@ -76,8 +75,8 @@ CONNECTION_OPTIONS = {
 _SPEC_KEYS = ('type', 'required', 'default', 'no_log', 'choices', 'aliases', 'elements')
 
 # Either a token, or a username with a password.
-REQUIRED_ONE_OF = [('helix_token', 'helix_username')]
-REQUIRED_TOGETHER = [('helix_username', 'helix_password')]
+REQUIRED_ONE_OF = (('helix_token', 'helix_username'),)
+REQUIRED_TOGETHER = (('helix_username', 'helix_password'),)
 
 
 def connection_argument_spec():
@@ -88,13 +87,6 @@ def connection_argument_spec():
         entry['fallback'] = (env_fallback, [option['env']])
         spec[name] = entry
     return spec
-
-
-def connection_module_kwargs(required_one_of=None, required_together=None, **kwargs):
-    """Keyword arguments for AnsibleModule that enforce the authentication rules, plus a module's own rules."""
-    kwargs['required_one_of'] = copy.deepcopy(REQUIRED_ONE_OF) + list(required_one_of or [])
-    kwargs['required_together'] = copy.deepcopy(REQUIRED_TOGETHER) + list(required_together or [])
-    return kwargs
 
 
 def connection_doc_options():
@@ -116,13 +108,6 @@ def connection_params(params):
     return dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
 
 
-def helix_argument_spec(**module_options):
-    """The connection options plus a module's own options."""
-    spec = connection_argument_spec()
-    spec.update(module_options)
-    return spec
-
-
 def build_client(params, pool_size=10):
     """An ARClient configured from a module's connection options."""
     from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
@@ -138,43 +123,3 @@ def build_client(params, pool_size=10):
         max_retries=params.get('max_retries', 3),
         pool_size=pool_size,
     )
-
-
-def run_module(module, work, pool_size=10):
-    """The shared module skeleton: build the client, run work(client) -> result dict, close, return.
-
-    The client is closed (a token it obtained is logged out) before the module
-    returns, on success and on failure, so api_calls includes the logout. A
-    HelixError becomes a failure carrying its AR messages; work may also raise
-    it with extra result keys in exc.result.
-    """
-    from ansible.module_utils.basic import missing_required_lib
-    from ansible_collections.helix.users.plugins.module_utils import ar_client
-    from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
-
-    if not ar_client.HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(ar_client.REQUESTS_IMPORT_ERROR))
-    if module.params.get('max_retries') is not None and module.params['max_retries'] < 0:
-        module.fail_json(msg='max_retries must be 0 or more, got %d' % module.params['max_retries'])
-    if module.params.get('timeout') is not None and module.params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %d' % module.params['timeout'])
-    try:
-        client = build_client(module.params, pool_size=pool_size)
-    except HelixError as exc:
-        module.fail_json(msg=str(exc))
-    result = failure = None
-    try:
-        result = work(client)
-    except HelixError as exc:
-        failure = exc
-    except Exception as exc:  # pylint: disable=broad-except
-        # a failure nobody foresaw still ends as a clean failure, without a traceback or a secret
-        failure = HelixError('unexpected %s: %s' % (type(exc).__name__, exc))
-    finally:
-        client.close()
-    if failure is not None:
-        extra = dict(getattr(failure, 'result', None) or {})
-        extra.update(failure.as_dict())
-        module.fail_json(msg=client.redact(str(failure)), api_calls=client.api_calls, **extra)
-    result['api_calls'] = client.api_calls
-    module.exit_json(**result)

@@ -98,14 +98,6 @@ class HelixError(Exception):
         self.status = status
         self.messages = list(messages or [])
 
-    @property
-    def number(self):
-        """The first AR message number, or None."""
-        for message in self.messages:
-            if message.number is not None:
-                return message.number
-        return None
-
     def has_number(self, *numbers):
         return any(message.number in numbers for message in self.messages)
 

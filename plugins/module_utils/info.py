@@ -8,14 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID, entry_values
-from ansible_collections.helix.users.plugins.module_utils.connection import helix_argument_spec
-from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError, HelixError
+from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, chunked_any_of, from_filters
 
 
 def info_argument_spec(form, **module_options):
-    """The connection options, the selection options every _info module shares, and the module's own."""
-    return helix_argument_spec(
+    """The selection options every _info module shares, and the module's own (HelixModule adds the connection)."""
+    return dict(
         query=dict(type='str'),
         filters=dict(type='dict'),
         fields=dict(type='list', elements='str'),
@@ -37,10 +36,6 @@ def read_entries(client, params, key_field, keys, default_fields):
     :param params: the module's params: form, query, filters, fields, sort, limit, page_size.
     :return: a list of values dicts, each with its Request ID.
     """
-    if params['limit'] < 0:
-        raise HelixError('limit must be 0 (all) or more, got %d' % params['limit'])
-    if params['page_size'] < 1:
-        raise HelixError('page_size must be 1 or more, got %d' % params['page_size'])
     if keys is not None and not keys:
         return []
     if any(isinstance(value, (list, tuple)) and not value for value in (params['filters'] or {}).values()):

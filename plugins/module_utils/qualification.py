@@ -13,10 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported; keeps sanity's compile test quiet
-    from urllib import quote
+from urllib.parse import quote
 
 # Longest qualification sent when selecting many values of one field, URL-encoded: well inside the
 # 8 KB request line that common servers and proxies accept, with room for the rest of the URL.

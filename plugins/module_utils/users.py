@@ -4,24 +4,17 @@
 """The User form: option ↔ field mapping, normalising, comparing, and the plan of a user's change.
 
 The plan is data (UserPlan): check mode returns it, diff mode renders it,
-normal mode applies it. Nothing here sends a request except read_users()
-and apply_plan(), which go through the ARClient.
+normal mode applies it (module_utils/bulk.py). Nothing here sends a request:
+the group resolver handed in is the only thing that may read the server.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import REDACTED, REQUEST_ID, entry_values
-from ansible_collections.helix.users.plugins.module_utils.errors import (
-    AR_BAD_SELECTION,
-    AR_DUPLICATE,
-    AR_NO_ACCESS,
-    HelixAPIError,
-    HelixError,
-)
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REDACTED, REQUEST_ID
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.groups import join_group_list, split_group_list
-from ansible_collections.helix.users.plugins.module_utils.qualification import chunked_any_of
 
 USER_FORM = 'User'
 LOGIN = 'Login Name'
@@ -140,62 +133,6 @@ def normalize_user(values, resolver=None):
 
 
 # ---------------------------------------------------------------------- reading
-class LoginMatcher(object):
-    """Collects the entries of wanted logins, matched exactly or, where unambiguous, in another case.
-
-    A server that compares case-insensitively returns its own case of a login; it is the same user
-    for that server (its unique index says so), so both ways of reading users match it the same way.
-    """
-
-    def __init__(self, logins):
-        self.wanted = list(dict.fromkeys(logins))
-        self._exact = set(self.wanted)
-        self._folded = set(login.casefold() for login in self.wanted)
-        self._found = {}
-
-    def offer(self, entry):
-        values = entry_values(entry)
-        login = values.get(LOGIN)
-        if login in self._exact or (login is not None and str(login).casefold() in self._folded):
-            self._found.setdefault(login, values)
-
-    def matches(self):
-        """{wanted login: values} of the wanted logins seen so far."""
-        folded = {}
-        for login, values in self._found.items():
-            folded.setdefault(str(login).casefold(), []).append(values)
-        result = {}
-        for login in self.wanted:
-            if login in self._found:
-                result[login] = self._found[login]
-            elif len(folded.get(login.casefold(), [])) == 1:
-                result[login] = folded[login.casefold()][0]
-        return result
-
-
-def read_fields(fields):
-    """The fields to read to plan users: their id, login and status, and the declared ones."""
-    return list(dict.fromkeys([REQUEST_ID, LOGIN, STATUS] + list(fields)))
-
-
-def read_users(client, logins, fields, form=USER_FORM, page_size=1000):
-    """Current values of the given logins, {login: values}; absent logins are missing.
-
-    Many logins go into OR-chained qualifications of at most QUALIFICATION_MAX characters (URL-encoded),
-    so N users cost a handful of requests, not N.
-    """
-    matcher = LoginMatcher(logins)
-    for q in chunked_any_of(LOGIN, matcher.wanted):
-        for entry in client.list_entries(form, q=q, fields=read_fields(fields), page_size=page_size):
-            matcher.offer(entry)
-    return matcher.matches()
-
-
-def find_user_id(client, login, form=USER_FORM):
-    """Request ID of the user with this login, or None (used to recover a lost create reply)."""
-    return (read_users(client, [login], [], form).get(login) or {}).get(REQUEST_ID)
-
-
 def fields_to_read(specs):
     """The AR fields the plans of these user specs compare."""
     fields = []
@@ -247,9 +184,10 @@ class UserPlan(object):
         self.current = current
         self.msg = msg
         self.attempted = None  # the action a failed write tried
+        self.error = None  # the HelixError of a failed write, with its AR messages
 
-    def fail(self, msg):
-        self.attempted, self.action, self.msg = self.action, 'failed', msg
+    def fail(self, msg, error=None):
+        self.attempted, self.action, self.msg, self.error = self.action, 'failed', msg, error
 
     @property
     def changed(self):
@@ -370,35 +308,7 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
     return UserPlan(login, action, current[REQUEST_ID], write=write or None, before=before, after=after, current=current)
 
 
-# ---------------------------------------------------------------------- applying
-def apply_plan(client, plan, form=USER_FORM):
-    """Send the plan's one write. Raises UserError naming the user, the operation and the AR message."""
-    try:
-        if plan.action == 'created':
-            plan.entry_id = client.create_entry(form, plan.write, recover=lambda: find_user_id(client, plan.login, form))
-        elif plan.action == 'deleted':
-            client.delete_entry(form, plan.entry_id)
-        elif plan.action in ('updated', 'obsoleted', 'reactivated'):
-            client.update_entry(form, plan.entry_id, plan.write)
-    except HelixError as exc:
-        raise UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
-
-
-def describe_failure(plan, exc):
-    verb = VERBS.get(plan.action, plan.action)
-    message = 'could not %s user %r: %s' % (verb, plan.login, exc)
-    if isinstance(exc, HelixAPIError):
-        if exc.has_number(AR_DUPLICATE):
-            message += ' (the Login Name or another unique value is already taken)'
-        elif exc.has_number(AR_BAD_SELECTION):
-            sent = ', '.join('%s=%r' % (field, plan.write[field]) for field in sorted(plan.write or {})
-                             if field in SELECTIONS)
-            message += ' (selection values sent: %s)' % sent if sent else ''
-        elif exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
-            message += ' (the account has no permission to %s users on this form)' % verb
-    return message
-
-
+# ---------------------------------------------------------------------- results
 def user_after(plan, resolver):
     """The user as it is after the plan (or would be, in check mode), normalised like helix_user_info."""
     if plan.action == 'deleted' or (plan.current is None and plan.action != 'created'):

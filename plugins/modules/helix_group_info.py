@@ -91,14 +91,9 @@ api_calls:
   sample: 3
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.helix.users.plugins.module_utils.connection import (
-    connection_module_kwargs,
-    run_module,
-)
 from ansible_collections.helix.users.plugins.module_utils.groups import GROUP_FIELDS
 from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_entries
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 
 
 def normalize_group(values):
@@ -128,16 +123,12 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=info_argument_spec(
-            form='Group',
-            group_name=dict(type='list', elements='str', aliases=['name']),
-            group_id=dict(type='list', elements='str'),
-        ),
-        supports_check_mode=True,
-        **connection_module_kwargs()
-    )
-    run_module(module, lambda client: run(module, client))
+    module = HelixModule(info_argument_spec(
+        form='Group',
+        group_name=dict(type='list', elements='str', aliases=['name']),
+        group_id=dict(type='list', elements='str'),
+    ))
+    module.run(lambda client: run(module, client))
 
 
 if __name__ == '__main__':

@@ -32,14 +32,17 @@ attributes:
   check_mode:
     description:
       - A login also runs in check mode, since it changes no managed data and later tasks need the token.
-      - A logout is not sent in check mode; the task reports that it would log out.
+      - A logout runs in check mode too, so that a dry run leaves no session open on the tenant (AR limits sessions per user).
     support: full
   diff_mode:
     description: No diff; a session is not managed data.
     support: none
 notes:
-  - A login reports C(changed=false). A logout reports C(changed=true), or C(false) when the server no longer
-    accepted the token (expired or already logged out).
+  - Logging in and logging out change no managed data, so both report C(changed=false) and a rerun of an unchanged
+    play reports nothing changed. RV(logged_out) says whether the server still accepted the token it logged out.
+  - A play-level C(module_defaults) that sets O(helix_token) from the login task's result is templated for the login
+    task too, before the session exists. Write the default as C("{{ helix_session.token | default(omit) }}"), as the
+    examples show; the login ignores no token, it simply gets none.
   - The server may refuse an unknown user with HTTP 200 and a guest token (AR message 59 in C(X-AR-Messages));
     the module treats that as a failed login.
 seealso:
@@ -70,6 +73,27 @@ EXAMPLES = r'''
       helix.users.helix_token:
         state: absent
 
+- name: A play whose module_defaults set the token for every task, the login task included
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/helix.users.helix:
+      helix_url: https://acme.onbmc.com
+      # omitted until the login below has registered helix_session
+      helix_token: "{{ helix_session.token | default(omit) }}"
+  tasks:
+    - name: Log in
+      helix.users.helix_token:
+        helix_username: "{{ vault_helix_username }}"
+        helix_password: "{{ vault_helix_password }}"
+      register: helix_session
+    - name: Later tasks use the token
+      helix.users.helix_user_info:
+        login_name: jdoe
+    - name: Log out
+      helix.users.helix_token:
+        state: absent
+
 - name: Log in with the HELIX_URL, HELIX_USERNAME and HELIX_PASSWORD environment variables (an AWX credential)
   helix.users.helix_token:
   register: helix_session
@@ -91,6 +115,11 @@ expires_at:
   returned: state is present
   type: str
   sample: '2026-11-27T10:45:00Z'
+logged_out:
+  description: Whether the server accepted the logout; V(false) when the token had expired or was already logged out.
+  returned: state is absent
+  type: bool
+  sample: true
 api_calls:
   description: HTTP requests the module sent, retries included.
   returned: always
@@ -98,14 +127,8 @@ api_calls:
   sample: 1
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.helix.users.plugins.module_utils.ar_client import token_expiry
-from ansible_collections.helix.users.plugins.module_utils.connection import (
-    connection_module_kwargs,
-    helix_argument_spec,
-    run_module,
-)
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 
 
 def log_in(client):
@@ -115,29 +138,23 @@ def log_in(client):
     return dict(changed=False, token=token, authorization='AR-JWT ' + token, expires_at=token_expiry(token))
 
 
-def log_out(module, client):
-    if module.check_mode:
-        return dict(changed=True)
-    return dict(changed=client.logout())
+def log_out(client):
+    # Logging out changes no managed data, and a dry run must not leave a session open: it runs in
+    # check mode too, and reports no change (an unchanged play's rerun reports nothing changed).
+    return dict(changed=False, logged_out=client.logout())
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=helix_argument_spec(
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-        ),
-        supports_check_mode=True,
-        **connection_module_kwargs()
-    )
+    module = HelixModule(dict(state=dict(type='str', choices=['present', 'absent'], default='present')))
     if module.params['state'] == 'present':
         if not (module.params['helix_username'] and module.params['helix_password']):
             module.fail_json(msg='state=present logs in: give helix_username and helix_password'
                                  ' (or the HELIX_USERNAME and HELIX_PASSWORD environment variables)')
-        run_module(module, log_in)
+        module.run(log_in)
     else:
         if not module.params['helix_token']:
             module.fail_json(msg='state=absent logs out the token given in helix_token (or HELIX_TOKEN)')
-        run_module(module, lambda client: log_out(module, client))
+        module.run(log_out)
 
 
 if __name__ == '__main__':

@@ -254,31 +254,17 @@ api_calls:
   sample: 4
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.helix.users.plugins.module_utils.connection import (
-    connection_module_kwargs,
-    helix_argument_spec,
-    run_module,
-)
-from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
-from ansible_collections.helix.users.plugins.module_utils.reconcile import (
+from ansible_collections.helix.users.plugins.module_utils.bulk import (
     BulkError,
     apply_all,
-    compact_diff,
+    bulk_result,
     plan_all,
     summarize,
     validate_items,
 )
-from ansible_collections.helix.users.plugins.module_utils.users import (
-    OPTION_FIELDS,
-    apply_plan,
-    fields_to_read,
-    plan_user,
-    read_users,
-    user_after,
-    validate_spec,
-)
+from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, user_after
 
 # The options that describe one user: the module's own in single mode, each item's in bulk mode.
 USER_OPTIONS = dict(
@@ -291,80 +277,78 @@ USER_OPTIONS = dict(
     fields=dict(type='dict'),
 )
 USER_OPTIONS.update((option, dict(type='str')) for option, _field in OPTION_FIELDS)
+ITEM_SPEC = dict(USER_OPTIONS, login_name=dict(type='str', aliases=['name'], required=True))
 FIELD_OPTIONS = [option for option, _field in OPTION_FIELDS] + ['groups', 'password', 'fields']
 INHERITED = ('state', 'append', 'update_password')
 
 
-def settings_of(params):
-    return dict((key, params[key]) for key in (
-        'form', 'current_status', 'obsolete_status', 'purge', 'purge_query', 'purge_limit'))
+def item_secrets(params):
+    """Passwords inside the raw users items, which Ansible can not know are secrets."""
+    return [item.get('password') for item in params.get('users') or [] if isinstance(item, dict)]
 
 
-def run_single(module, client):
+def declared_specs(module):
+    """The validated user specs of the task: the module's own options as one item, or the users items.
+
+    Sends nothing; fails naming every bad item.
+    """
     params = module.params
-    spec = dict((key, params[key]) for key in USER_OPTIONS)
-    resolver = GroupResolver(client)
-    current = read_users(client, [spec['login_name']], fields_to_read([spec]), params['form'],
-                         params['page_size']).get(spec['login_name'])
-    plan = plan_user(spec, current, resolver, params['current_status'], params['obsolete_status'])
-    if plan.changed and not module.check_mode:
-        apply_plan(client, plan, params['form'])
-    result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver),
-                  summary=summarize([plan]))
+    single = params['users'] is None
+    if single:
+        if params['purge'] or params['purge_query']:
+            module.fail_json(msg='purge and purge_query work in bulk mode only (with users)')
+        items = [dict((key, params[key]) for key in USER_OPTIONS)]
+    else:
+        clashing = [key for key in FIELD_OPTIONS + ['login_name'] if params[key] is not None]
+        if clashing:
+            module.fail_json(msg='with users, per-user options go inside the items; not at the top: %s' % ', '.join(clashing))
+        if params['purge'] and not params['purge_query']:
+            module.fail_json(msg='purge needs purge_query: the qualification choosing the users a purge may obsolete')
+        items = params['users']
+    specs, problems = validate_items(items, ITEM_SPEC, dict((key, params[key]) for key in INHERITED), single=single)
+    if problems and single:
+        module.fail_json(msg='; '.join(problems), problems=problems)
+    if problems:
+        module.fail_json(msg='nothing was sent: %d bad users item%s: %s' % (
+            len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), problems=problems)
+    return specs, single
+
+
+def single_result(plan, resolver, diff):
+    """The single-mode result of the one plan: user, action, a flat diff; its failure with the AR messages."""
+    if plan.action == 'failed':
+        error = plan.error or BulkError(plan.msg)
+        raise BulkError(plan.msg, result=dict(action='failed', summary=summarize([plan])),
+                        status=error.status, messages=error.messages)
+    result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver), summary=summarize([plan]))
     if plan.msg:
         result['msg'] = plan.msg
-    if module._diff:
+    if diff:
         result['diff'] = dict(before=plan.before, after=plan.after)
     return result
 
 
-def run_bulk(module, client, specs):
+def run(module, client, specs, single):
     params = module.params
     resolver = GroupResolver(client)
-    plans = plan_all(client, specs, resolver, settings_of(params), params['page_size'])
+    settings = dict((key, params[key]) for key in (
+        'form', 'current_status', 'obsolete_status', 'purge', 'purge_query', 'purge_limit'))
+    try:
+        plans = plan_all(client, specs, resolver, settings, params['page_size'])
+    except BulkError as exc:
+        if single and exc.result.get('problems'):
+            raise BulkError('; '.join(exc.result['problems']), result=exc.result)  # one user: its problem alone
+        raise
     if not module.check_mode:
         apply_all(client, plans, params['form'], params['concurrency'])
-    summary = summarize(plans)
-    result = dict(changed=any(plan.changed for plan in plans), summary=summary,
-                  users=[plan.as_result() for plan in plans])
-    if module._diff:
-        result['diff'] = compact_diff(plans)
-    failed = [plan for plan in plans if plan.action == 'failed']
-    if failed:
-        raise BulkError('%d of %d users failed (the others were applied: %s): %s' % (
-            len(failed), len(plans), ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a != 'failed'),
-            '; '.join(plan.msg for plan in failed)), result=result)
-    return result
-
-
-def bulk_specs(module):
-    """Validated specs of the users items, or a failure naming every bad item. Sends nothing."""
-    params = module.params
-    clashing = [key for key in FIELD_OPTIONS + ['login_name'] if params[key] is not None]
-    if clashing:
-        module.fail_json(msg='with users, per-user options go inside the items; not at the top: %s' % ', '.join(clashing))
-    if params['concurrency'] < 1:
-        module.fail_json(msg='concurrency must be 1 or more, got %d' % params['concurrency'])
-    if params['purge'] and not params['purge_query']:
-        module.fail_json(msg='purge needs purge_query: the qualification choosing the users a purge may obsolete')
-    if params['purge_limit'] < 0:
-        module.fail_json(msg='purge_limit must be 0 or more, got %d' % params['purge_limit'])
-    item_spec = dict(USER_OPTIONS, login_name=dict(type='str', aliases=['name'], required=True))
-    specs, problems = validate_items(params['users'], item_spec, dict((key, params[key]) for key in INHERITED))
-    # users is a list of raw items, so Ansible does not know their passwords are secrets: tell it,
-    # so that they are masked in the invocation it echoes and anywhere else in the result.
-    for item in params['users']:
-        if isinstance(item, dict) and item.get('password'):
-            module.no_log_values.add(str(item['password']))
-    if problems:
-        module.fail_json(msg='nothing was sent: %d bad users item%s: %s' % (
-            len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), problems=problems)
-    return specs
+    if single:
+        return single_result(plans[0], resolver, module._diff)
+    return bulk_result(plans, module._diff)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=helix_argument_spec(
+    module = HelixModule(
+        dict(
             users=dict(type='list', elements='raw'),
             purge=dict(type='bool', default=False),
             purge_query=dict(type='str'),
@@ -376,22 +360,12 @@ def main():
             obsolete_status=dict(type='str', default='Obsolete'),
             **USER_OPTIONS
         ),
-        supports_check_mode=True,
-        **connection_module_kwargs(required_one_of=[('login_name', 'users')], mutually_exclusive=[('login_name', 'users')])
+        required_one_of=[('login_name', 'users')],
+        mutually_exclusive=[('login_name', 'users')],
+        raw_secrets=item_secrets,
     )
-    params = module.params
-    if params['page_size'] < 1:
-        module.fail_json(msg='page_size must be 1 or more, got %d' % params['page_size'])
-    if params['users'] is not None:
-        specs = bulk_specs(module)
-        run_module(module, lambda client: run_bulk(module, client, specs), pool_size=max(params['concurrency'], 1))
-    else:
-        if params['purge'] or params['purge_query']:
-            module.fail_json(msg='purge and purge_query work in bulk mode only (with users)')
-        problems = validate_spec(dict((key, params[key]) for key in USER_OPTIONS))
-        if problems:
-            module.fail_json(msg='user %r: %s' % (params['login_name'], '; '.join(problems)))
-        run_module(module, lambda client: run_single(module, client))
+    specs, single = declared_specs(module)
+    module.run(lambda client: run(module, client, specs, single), pool_size=module.params['concurrency'])
 
 
 if __name__ == '__main__':

@@ -118,35 +118,23 @@ api_calls:
   sample: 4
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.helix.users.plugins.module_utils.connection import (
-    connection_module_kwargs,
-    helix_argument_spec,
-    run_module,
-)
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 from ansible_collections.helix.users.plugins.module_utils.report import write_report
 
 DEFAULT_FIELDS = ['Login Name', 'Full Name', 'Email Address', 'License Type', 'Status', 'Group List']
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=helix_argument_spec(
-            query=dict(type='str', default="'Status' = \"Current\""),
-            filters=dict(type='dict'),
-            fields=dict(type='list', elements='str', default=DEFAULT_FIELDS),
-            csv_path=dict(type='path', required=True),
-            json_path=dict(type='path', required=True),
-            page_size=dict(type='int', default=1000),
-            form=dict(type='str', default='User'),
-        ),
-        supports_check_mode=True,
-        **connection_module_kwargs()
-    )
-    if module.params['page_size'] < 1:
-        module.fail_json(msg='page_size must be 1 or more, got %d' % module.params['page_size'])
-    run_module(module, lambda client: write_report(module, client))
+    module = HelixModule(dict(
+        query=dict(type='str', default="'Status' = \"Current\""),
+        filters=dict(type='dict'),
+        fields=dict(type='list', elements='str', default=DEFAULT_FIELDS),
+        csv_path=dict(type='path', required=True),
+        json_path=dict(type='path', required=True),
+        page_size=dict(type='int', default=1000),
+        form=dict(type='str', default='User'),
+    ))
+    module.run(lambda client: write_report(module, client))
 
 
 if __name__ == '__main__':

@@ -240,12 +240,36 @@ def test_an_unforeseen_error_fails_one_user_not_the_task(sim, monkeypatch):
     assert sim.user('Demo')['Department'] == 'X'
 
 
-def test_a_case_insensitive_server_matches_logins_in_any_case_on_every_read_path(sim):
+@pytest.mark.parametrize('count', [3, 400])  # 3 users are looked up by login, 400 read by a form scan
+def test_a_login_that_matches_a_stored_one_only_by_case_is_an_error_on_every_read_path(sim, count):
     sim.configure(case_sensitive=False)
     sim.seed_users(400)
-    users = [dict(login_name='USER%05d' % n, department='Ops') for n in range(1, 401)]
-    result = bulk(sim, users, page_size=1000)
-    assert result['summary']['updated'] == 400 and result['summary']['created'] == 0
-    assert not [r for r in sim.log if r['method'] == 'GET' and r['query'].get('q')]  # the scan path was taken
-    few = bulk(sim, users[:3])
-    assert few['summary']['unchanged'] == 3
+    sim.clear_log()
+    result = bulk(sim, [dict(login_name='USER%05d' % n, department='Ops') for n in range(1, count + 1)], page_size=1000)
+    assert result['failed'] is True
+    assert "user 'USER00001': the tenant has 'user00001', which differs only by case" in result['msg']
+    assert writes(sim) == []
+    scanned = not [r for r in sim.log if r['method'] == 'GET' and r['path'].endswith('/User') and r['query'].get('q')]
+    assert scanned == (count == 400)
+    exact = bulk(sim, [dict(login_name='user%05d' % n, department='Ops') for n in range(1, count + 1)], page_size=1000)
+    assert exact['summary']['updated'] == count and exact['summary']['created'] == 0
+
+
+def test_a_purge_scope_user_that_differs_from_a_declared_one_only_by_case_is_an_error(sim):
+    sim.seed_users(40)
+    sim.clear_log()
+    result = bulk(sim, [dict(login_name='USER00030', department='Ops')], purge=True,
+                  purge_query="'Login Name' LIKE \"user%\"", purge_limit=100)
+    assert result['failed'] is True and "'user00030'" in result['msg'] and 'only by case' in result['msg']
+    assert writes(sim) == []
+    assert sim.user('user00030')['Status'] == 'Current'
+
+
+@pytest.mark.parametrize('second', ['USER00050', 'user00050'])
+def test_a_list_that_repeats_a_login_in_any_case_is_refused_before_any_request(sim, second):
+    sim.clear_log()
+    result = bulk(sim, [dict(login_name='user00050', full_name='A', license_type='Read'),
+                        dict(login_name=second, full_name='B', license_type='Read')])
+    assert result['failed'] is True and 'nothing was sent' in result['msg']
+    assert "login_name %r is repeated (first in users[0]" % second in result['msg']
+    assert sim.log == []

@@ -18,20 +18,21 @@ def test_login_runs_in_check_mode(sim):
     assert result['token'] and result['changed'] is False
 
 
-def test_logout_reports_changed_then_unchanged(sim):
-    token = run_module(helix_token, connection(sim))['token']
-    first = run_module(helix_token, dict(helix_url=sim.url, helix_token=token, state='absent'))
-    second = run_module(helix_token, dict(helix_url=sim.url, helix_token=token, state='absent'))
-    assert (first['changed'], second['changed']) == (True, False)
+def test_login_and_logout_change_nothing_and_logout_says_whether_the_token_was_live(sim):
+    login = run_module(helix_token, connection(sim))
+    first = run_module(helix_token, dict(helix_url=sim.url, helix_token=login['token'], state='absent'))
+    second = run_module(helix_token, dict(helix_url=sim.url, helix_token=login['token'], state='absent'))
+    assert (login['changed'], first['changed'], second['changed']) == (False, False, False)
+    assert (first['logged_out'], second['logged_out']) == (True, False)
     assert [r['status'] for r in sim.log if r['path'] == '/api/jwt/logout'] == [204, 401]
 
 
-def test_logout_in_check_mode_sends_nothing(sim):
-    token = run_module(helix_token, connection(sim))['token']
+def test_check_mode_logs_in_and_out_so_a_dry_run_leaves_no_session(sim):
     sim.clear_log()
-    result = run_module(helix_token, dict(helix_url=sim.url, helix_token=token, state='absent'), check=True)
-    assert result['changed'] is True and result['api_calls'] == 0
-    assert sim.log == []
+    login = run_module(helix_token, connection(sim), check=True)
+    result = run_module(helix_token, dict(helix_url=sim.url, helix_token=login['token'], state='absent'), check=True)
+    assert (login['changed'], result['changed'], result['logged_out']) == (False, False, True)
+    assert [(r['path'], r['status']) for r in sim.log] == [('/api/jwt/login', 200), ('/api/jwt/logout', 204)]
 
 
 def test_wrong_password_fails_without_echoing_it(sim):

@@ -4,7 +4,8 @@ import pytest
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
-from ansible_collections.helix.users.plugins.module_utils.users import UserPlan, apply_plan
+from ansible_collections.helix.users.plugins.module_utils.bulk import apply_plan
+from ansible_collections.helix.users.plugins.module_utils.users import UserPlan
 from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_info
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module, writes
 
@@ -249,7 +250,9 @@ def test_bad_input_fails_before_any_request(sim, args, complaint):
 
 
 def test_unknown_license_type_names_the_value_and_message_306(sim):
-    result = run_module(helix_user, connection(sim, **dict(NEW, license_type='Platinum')))
+    args = dict(NEW)
+    args['license_type'] = 'Platinum'
+    result = run_module(helix_user, connection(sim, **args))
     assert result['failed'] is True
     assert 'AR 306' in result['msg'] and "'Platinum'" in result['msg'] and "'newbie'" in result['msg']
     assert sim.user('newbie') is None
@@ -259,7 +262,7 @@ def test_duplicate_login_names_message_382(sim):
     client = ARClient(sim.url, username=ADMIN_USER, password=ADMIN_PASSWORD)
     plan = UserPlan('jdoe', 'created', write={'Login Name': 'jdoe', 'Full Name': 'J', 'License Type': 'Read'})
     with pytest.raises(HelixError) as info_:
-        apply_plan(client, plan)
+        apply_plan(client, plan, "User")
     assert 'AR 382' in str(info_.value) and "could not create user 'jdoe'" in str(info_.value)
     assert 'already taken' in str(info_.value)
 

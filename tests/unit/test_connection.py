@@ -47,10 +47,15 @@ def test_doc_fragment_is_rendered_from_the_table():
     assert check.returncode == 0, check.stdout
 
 
+def auth_validator():
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    return ArgumentSpecValidator(connection.connection_argument_spec(), required_one_of=list(connection.REQUIRED_ONE_OF),
+                                 required_together=list(connection.REQUIRED_TOGETHER))
+
+
 @pytest.mark.parametrize('params', [{'helix_token': 't'}, {'helix_username': 'u', 'helix_password': 'p'}])
 def test_auth_rules_accept_a_token_or_credentials(params):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    validator = ArgumentSpecValidator(connection.connection_argument_spec(), **connection.connection_module_kwargs())
+    validator = auth_validator()
     result = validator.validate(dict(params, helix_url='http://127.0.0.1:1'))
     assert result.error_messages == []
 
@@ -60,19 +65,17 @@ def test_auth_rules_accept_a_token_or_credentials(params):
     ({'helix_username': 'u'}, 'parameters are required together: helix_username, helix_password'),
 ])
 def test_auth_rules_refuse_neither(params, complaint):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    validator = ArgumentSpecValidator(connection.connection_argument_spec(), **connection.connection_module_kwargs())
+    validator = auth_validator()
     result = validator.validate(dict(params, helix_url='http://127.0.0.1:1'))
     assert complaint in ' '.join(result.error_messages)
 
 
 def test_env_fallbacks_feed_the_spec(monkeypatch):
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
     monkeypatch.setenv('HELIX_URL', 'http://127.0.0.1:9')
     monkeypatch.setenv('HELIX_TOKEN', 'tok')
     monkeypatch.setenv('HELIX_MAX_RETRIES', '5')
     monkeypatch.setenv('HELIX_VALIDATE_CERTS', 'false')
-    validator = ArgumentSpecValidator(connection.connection_argument_spec(), **connection.connection_module_kwargs())
+    validator = auth_validator()
     result = validator.validate({})
     assert result.error_messages == []
     params = result.validated_parameters

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Declaring users, one or many: validate every item, read the population cheaply, plan, apply concurrently.
+
+helix_user declares a single user as a bulk run of one item, so every check here
+holds for both. Bulk work validates everything before its first write: a bad
+item, an unknown group, a create without its required fields, a login that
+differs from a stored one only by case, or a purge over its limit fails the task
+with nothing written. Writes then run on a thread pool sharing the client (one
+keep-alive session, one token); one user's failure does not stop the others.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID
+from ansible_collections.helix.users.plugins.module_utils.errors import (
+    AR_BAD_SELECTION,
+    AR_DUPLICATE,
+    AR_NO_ACCESS,
+    HelixAPIError,
+    HelixError,
+)
+from ansible_collections.helix.users.plugins.module_utils.user_reads import (
+    LoginMatcher,
+    find_user_id,
+    read_population,
+    scan_purge_scope,
+)
+from ansible_collections.helix.users.plugins.module_utils.users import (
+    ACTIONS,
+    LOGIN,
+    SELECTIONS,
+    STATUS,
+    VERBS,
+    UserError,
+    UserPlan,
+    fields_to_read,
+    plan_user,
+    selection_key,
+    state_of,
+    validate_spec,
+)
+
+# Users shown by name when a purge is refused for exceeding its limit.
+PURGE_SHOWN = 10
+
+
+class BulkError(HelixError):
+    """A task refused before any write, or failed for some users; `result` holds what the module returns with it."""
+
+    def __init__(self, msg, result=None, status=None, messages=None):
+        super(BulkError, self).__init__(msg, status=status, messages=messages)
+        self.result = result or {}
+
+
+# ---------------------------------------------------------------------- validating
+def validate_items(items, item_spec, defaults, single=False):
+    """Validate every item with the per-user argument spec; returns (specs, problems).
+
+    :param defaults: options items inherit from the module when they do not set them.
+    :param single: the one item is the module's own options: problems are labelled by the login alone.
+    """
+    validator = ArgumentSpecValidator(item_spec)
+    specs, problems, seen = [], [], {}
+    for index, item in enumerate(items):
+        label = 'users[%d]' % index
+        if isinstance(item, str):
+            item = dict(login_name=item)  # a login alone takes the defaults: handy with state=obsolete
+        if not isinstance(item, dict):
+            problems.append('%s must be a dict with at least login_name, or a login name, got %r' % (label, item))
+            continue
+        merged = dict(defaults)
+        merged.update((key, value) for key, value in item.items() if value is not None)
+        outcome = validator.validate(merged)
+        login = item.get('login_name', item.get('name'))
+        if single:
+            label = 'user %r' % (login,)
+        elif isinstance(login, str) and login:
+            label = '%s (%s)' % (label, login)
+        item_problems = list(outcome.error_messages)
+        if not item_problems:
+            spec = outcome.validated_parameters
+            item_problems = validate_spec(spec)
+            if not item_problems:
+                folded = spec['login_name'].casefold()
+                if folded in seen:
+                    first_index, first_login = seen[folded]
+                    item_problems.append('login_name %r is repeated (first in users[%d]%s)' % (
+                        spec['login_name'], first_index,
+                        '' if first_login == spec['login_name'] else ' as %r: logins that differ only by case are'
+                        ' one user on most tenants' % first_login))
+                else:
+                    seen[folded] = (index, spec['login_name'])
+                    specs.append(spec)
+        problems.extend('%s: %s' % (label, problem) for problem in item_problems)
+    return specs, problems
+
+
+# ---------------------------------------------------------------------- planning
+def plan_purge(unlisted, obsolete_status, limit):
+    """Plans that obsolete the unlisted users not obsolete yet; BulkError when more than limit."""
+    plans = []
+    for values in unlisted:
+        if selection_key(STATUS, values.get(STATUS)) == selection_key(STATUS, obsolete_status):
+            continue
+        plans.append(UserPlan(values[LOGIN], 'obsoleted', values[REQUEST_ID], write={STATUS: obsolete_status},
+                              before=dict(state=state_of(values.get(STATUS), obsolete_status=obsolete_status)),
+                              after=dict(state='obsolete'), current=values))
+    if len(plans) > limit:
+        shown = ', '.join(plan.login for plan in plans[:PURGE_SHOWN])
+        raise BulkError(
+            'nothing was written: the purge would obsolete %d users, more than purge_limit=%d (%s%s). '
+            'Check purge_query, or raise purge_limit if this is intended.' % (
+                len(plans), limit, shown, ', ...' if len(plans) > PURGE_SHOWN else ''),
+            result=dict(purge_count=len(plans), purge_sample=[plan.login for plan in plans[:PURGE_SHOWN]]))
+    return plans
+
+
+def plan_all(client, specs, resolver, settings, page_size):
+    """Plans for all specs (and the purge), or BulkError listing every user that cannot be planned."""
+    form = settings['form']
+    logins = [spec['login_name'] for spec in specs]
+    fields = fields_to_read(specs)
+    matcher = LoginMatcher(logins)
+    unlisted = []
+    if settings.get('purge'):
+        unlisted = scan_purge_scope(client, matcher, settings['purge_query'], fields, form, page_size)
+    found = matcher.matches()
+    read_population(client, matcher, [login for login in logins if login not in found], fields, form, page_size)
+    current, conflicts = matcher.matches(), matcher.conflicts()
+    plans, problems = [], []
+    for spec in specs:
+        login = spec['login_name']
+        if login in conflicts:
+            problems.append('user %r: the tenant has %s, which differs only by case; declare the login exactly'
+                            ' as it is stored' % (login, ', '.join(repr(stored) for stored in conflicts[login])))
+            continue
+        try:
+            plans.append(plan_user(spec, current.get(login), resolver,
+                                   settings['current_status'], settings['obsolete_status']))
+        except UserError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise BulkError('nothing was written: %d user%s cannot be declared: %s' % (
+            len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), result=dict(problems=problems))
+    if settings.get('purge'):
+        plans.extend(plan_purge(unlisted, settings['obsolete_status'], settings['purge_limit']))
+    return plans
+
+
+# ---------------------------------------------------------------------- applying
+def apply_plan(client, plan, form):
+    """Send the plan's one write. Raises UserError naming the user, the operation and the AR message."""
+    try:
+        if plan.action == 'created':
+            plan.entry_id = client.create_entry(
+                form, plan.write, find_existing=lambda: find_user_id(client, plan.login, form))
+        elif plan.action == 'deleted':
+            client.delete_entry(form, plan.entry_id)
+        elif plan.action in ('updated', 'obsoleted', 'reactivated'):
+            client.update_entry(form, plan.entry_id, plan.write)
+    except HelixError as exc:
+        raise UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
+
+
+def describe_failure(plan, exc):
+    verb = VERBS.get(plan.action, plan.action)
+    message = 'could not %s user %r: %s' % (verb, plan.login, exc)
+    if isinstance(exc, HelixAPIError):
+        if exc.has_number(AR_DUPLICATE):
+            message += ' (the Login Name or another unique value is already taken)'
+        elif exc.has_number(AR_BAD_SELECTION):
+            sent = ', '.join('%s=%r' % (field, plan.write[field]) for field in sorted(plan.write or {})
+                             if field in SELECTIONS)
+            message += ' (selection values sent: %s)' % sent if sent else ''
+        elif exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
+            message += ' (the account has no permission to %s users on this form)' % verb
+    return message
+
+
+def apply_all(client, plans, form, concurrency):
+    """Apply the plans that change something, `concurrency` at a time; failed ones get action 'failed'."""
+    todo = [plan for plan in plans if plan.changed]
+
+    def apply_one(plan):
+        try:
+            apply_plan(client, plan, form)
+        except HelixError as exc:
+            plan.fail(str(exc), exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            # one user's surprise must not cost the others their outcome
+            plan.fail(client.redact('could not %s user %r: unexpected %s: %s' % (
+                plan.action, plan.login, type(exc).__name__, exc)))
+
+    if concurrency <= 1 or len(todo) <= 1:
+        for plan in todo:
+            apply_one(plan)
+    else:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(apply_one, todo))
+
+
+# ---------------------------------------------------------------------- results
+def summarize(plans):
+    summary = dict((action, 0) for action in ACTIONS)
+    for plan in plans:
+        summary[plan.action] += 1
+    return summary
+
+
+def compact_diff(plans):
+    """One before/after pair for the whole task, keyed by login: the users written, or tried and failed."""
+    before, after = {}, {}
+    for plan in plans:
+        if plan.changed or plan.attempted:
+            before[plan.login] = plan.before
+            after[plan.login] = plan.after
+    return dict(before=before, after=after)
+
+
+def bulk_result(plans, diff):
+    """The bulk-mode result; BulkError (carrying the result) when any user failed."""
+    summary = summarize(plans)
+    result = dict(changed=any(plan.changed for plan in plans), summary=summary,
+                  users=[plan.as_result() for plan in plans])
+    if diff:
+        result['diff'] = compact_diff(plans)
+    failed = [plan for plan in plans if plan.action == 'failed']
+    if failed:
+        raise BulkError('%d of %d users failed (the others were applied: %s): %s' % (
+            len(failed), len(plans), ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a != 'failed'),
+            '; '.join(plan.msg for plan in failed)), result=result)
+    return result

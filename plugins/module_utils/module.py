@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HelixModule: what every helix.users module shares, written once.
+
+A module states its own options and its work; the base class adds the connection
+options and their authentication rules, masks secrets hidden in raw options before
+Ansible's own validation can echo them, checks every range before anything is sent,
+builds the client, runs the work, always logs out what it logged in, and turns
+errors into failures that carry the AR messages and no secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.helix.users.plugins.module_utils import ar_client
+from ansible_collections.helix.users.plugins.module_utils.connection import (
+    CONNECTION_OPTIONS,
+    REQUIRED_ONE_OF,
+    REQUIRED_TOGETHER,
+    build_client,
+    connection_argument_spec,
+)
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+
+# The smallest value of every integer option any module has, and what it means when too small.
+MINIMUMS = {
+    'timeout': (1, 'timeout must be a positive number of seconds, got %d'),
+    'max_retries': (0, 'max_retries must be 0 or more, got %d'),
+    'page_size': (1, 'page_size must be 1 or more, got %d'),
+    'limit': (0, 'limit must be 0 (all) or more, got %d'),
+    'concurrency': (1, 'concurrency must be 1 or more, got %d'),
+    'purge_limit': (0, 'purge_limit must be 0 or more, got %d'),
+}
+
+
+class HelixModule(AnsibleModule):
+    """AnsibleModule with the connection options, range checks, the client's life cycle and error mapping.
+
+    :param argument_spec: the module's own options (the connection options are added).
+    :param raw_secrets: callable(raw params) -> secrets inside options Ansible can not mark no_log
+        (passwords in the items of a raw list); they are masked from the first output on.
+    """
+
+    def __init__(self, argument_spec, required_one_of=None, required_together=None, raw_secrets=None, **kwargs):
+        self._raw_secrets = raw_secrets
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super(HelixModule, self).__init__(
+            argument_spec=spec,
+            required_one_of=list(REQUIRED_ONE_OF) + list(required_one_of or []),
+            required_together=list(REQUIRED_TOGETHER) + list(required_together or []),
+            supports_check_mode=True,
+            **kwargs)
+        for name, (minimum, message) in MINIMUMS.items():
+            value = self.params.get(name)
+            if value is not None and value < minimum:
+                self.fail_json(msg=message % value)
+
+    def _load_params(self):
+        # Runs inside AnsibleModule.__init__, before validation: a validation failure echoes the
+        # raw options, so their hidden secrets must be known as secrets by then.
+        super(HelixModule, self)._load_params()
+        if self._raw_secrets is not None:
+            self.no_log_values.update(str(value) for value in self._raw_secrets(self.params) if value)
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        super(HelixModule, self).fail_json(msg=_name_env_fallbacks(msg), **kwargs)
+
+    def run(self, work, pool_size=10):
+        """Build the client, return work(client)'s result dict with api_calls, log out, exit.
+
+        work may raise HelixError, with extra result keys in exc.result.
+        """
+        if not ar_client.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=str(ar_client.REQUESTS_IMPORT_ERROR))
+        try:
+            client = build_client(self.params, pool_size=pool_size)
+        except HelixError as exc:
+            self.fail_json(msg=str(exc))
+        result = failure = trace = None
+        try:
+            result = work(client)
+        except HelixError as exc:
+            failure = exc
+        except Exception as exc:  # pylint: disable=broad-except
+            # a failure nobody foresaw still ends as a clean failure; its traceback (for -vvv) is redacted
+            failure = HelixError('unexpected %s: %s' % (type(exc).__name__, exc))
+            trace = traceback.format_exc()
+        finally:
+            client.close()
+        if failure is not None:
+            extra = dict(getattr(failure, 'result', None) or {})
+            extra.update(failure.as_dict())
+            if trace:
+                extra['exception'] = client.redact(trace)
+            self.fail_json(msg=client.redact(str(failure)), api_calls=client.api_calls, **extra)
+        result['api_calls'] = client.api_calls
+        self.exit_json(**result)
+
+
+def _name_env_fallbacks(msg):
+    """Ansible's 'missing required arguments: helix_url' names the option alone; name its variable too."""
+    if not isinstance(msg, str) or not msg.startswith(('missing required arguments:', 'one of the following is required:',
+                                                       'parameters are required together:')):
+        return msg
+    named = [name for name in CONNECTION_OPTIONS if name in msg]
+    if not named:
+        return msg
+    return '%s (each can also come from its environment variable: %s)' % (
+        msg, ', '.join('%s from %s' % (name, CONNECTION_OPTIONS[name]['env']) for name in named))

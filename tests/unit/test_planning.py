@@ -1,0 +1,185 @@
+"""Planning without a server: normalising, comparing, the plan of one user, the login matcher, the diff."""
+
+import pytest
+from hypothesis import given, strategies as st
+
+from ansible_collections.helix.users.plugins.module_utils.bulk import compact_diff, summarize, validate_items
+from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver, join_group_list, split_group_list
+from ansible_collections.helix.users.plugins.module_utils.user_reads import LoginMatcher
+from ansible_collections.helix.users.plugins.module_utils.users import (
+    UserError,
+    plan_user,
+    selection_key,
+    state_of,
+    validate_spec,
+    values_equal,
+)
+from ansible_collections.helix.users.plugins.modules.helix_user import ITEM_SPEC
+
+GROUPS = {'1': 'Administrator', '1000000001': 'Service Desk', '1000000002': 'Incident Master'}
+
+
+class GroupFormDouble(object):
+    """Stands in for the client: answers the resolver's one read of the Group form."""
+
+    def __init__(self):
+        self.reads = 0
+
+    def list_entries(self, form, **_ignored):
+        self.reads += 1
+        assert form == 'Group'
+        return [dict(values={'Group ID': int(group_id), 'Group Name': name}) for group_id, name in GROUPS.items()]
+
+
+@pytest.fixture
+def resolver():
+    return GroupResolver(GroupFormDouble())
+
+
+def stored(**values):
+    base = {'Request ID': '000000000000042', 'Login Name': 'jdoe', 'Status': 'Current', 'Full Name': 'John Doe',
+            'License Type': 'Fixed', 'Group List': '1000000001;'}
+    base.update(values)
+    return base
+
+
+def spec(**options):
+    base = dict(login_name='jdoe', state='present', append=False, update_password='on_create')
+    base.update(options)
+    return base
+
+
+# ------------------------------------------------------------------ normalising and comparing
+@pytest.mark.parametrize('field, left, right', [
+    ('License Type', 'Fixed', 1), ('License Type', 'fixed', '1'), ('License Type', ' Floating ', 2),
+    ('Default Notify Mechanism', 'Email', 2), ('Status', 'Current', 0), ('Status', 'obsolete', 1),
+])
+def test_a_selection_label_and_its_number_are_one_key(field, left, right):
+    assert selection_key(field, left) == selection_key(field, right)
+    assert values_equal(field, left, right)
+
+
+def test_an_unknown_selection_label_compares_by_folded_text():
+    assert selection_key('License Type', 'Platinum') == 'platinum'
+    assert not values_equal('License Type', 'Platinum', 'Fixed')
+
+
+@pytest.mark.parametrize('declared, current, equal', [
+    ('', None, True), (None, '', True), ('x', 'x', True), ('x', 'X', False), (5, '5', True), ('a', None, False),
+])
+def test_text_values_treat_empty_as_null_and_keep_case(declared, current, equal):
+    assert values_equal('Department', declared, current) is equal
+
+
+@given(st.lists(st.sampled_from(['1', '1000000001', '1000000002', ' 1000000002 ', '']), max_size=8))
+def test_group_list_order_duplicates_whitespace_and_trailing_separator_never_matter(tokens):
+    as_string = ';'.join(tokens) + ';'
+    assert set(split_group_list(as_string)) == set(t.strip() for t in tokens if t.strip())
+    assert split_group_list(join_group_list(split_group_list(as_string))) == split_group_list(as_string)
+    assert split_group_list(tokens) == split_group_list(as_string)
+
+
+# ------------------------------------------------------------------ the plan of one user
+def test_an_unchanged_user_plans_no_write(resolver):
+    plan = plan_user(spec(full_name='John Doe', license_type=1, groups=['Service Desk']), stored(), resolver)
+    assert (plan.action, plan.write, plan.changed) == ('unchanged', None, False)
+
+
+def test_an_update_writes_only_the_fields_that_differ_and_diffs_only_them(resolver):
+    plan = plan_user(spec(full_name='John Doe', email='j@example.com', groups=['Incident Master', 'Service Desk']),
+                     stored(), resolver)
+    assert plan.action == 'updated'
+    assert plan.write == {'Email Address': 'j@example.com', 'Group List': '1000000002;1000000001;'}
+    assert plan.before == {'email': None, 'groups': ['Service Desk']}
+    assert plan.after == {'email': 'j@example.com', 'groups': ['Incident Master', 'Service Desk']}
+
+
+def test_append_only_adds_groups(resolver):
+    plan = plan_user(spec(groups=['1000000002'], append=True), stored(), resolver)
+    assert plan.write == {'Group List': '1000000001;1000000002;'}
+    assert plan_user(spec(groups=['Service Desk'], append=True), stored(), resolver).action == 'unchanged'
+
+
+def test_a_create_is_one_write_with_everything_and_a_masked_password(resolver):
+    plan = plan_user(spec(full_name='New', license_type='Read', groups=['Administrator'], password='Pw-1',
+                          fields={'Full Text License Type': 'Fixed'}), None, resolver)
+    assert plan.action == 'created'
+    assert plan.write == {'Login Name': 'jdoe', 'Status': 'Current', 'Full Name': 'New', 'License Type': 'Read',
+                          'Group List': '1;', 'Password': 'Pw-1', 'Full Text License Type': 'Fixed'}
+    assert plan.after['password'] == '********' and 'Pw-1' not in repr(plan.after)
+
+
+def test_a_create_without_its_required_fields_names_them(resolver):
+    with pytest.raises(UserError) as info:
+        plan_user(spec(email='x@example.com'), None, resolver)
+    assert "cannot create user 'jdoe': full_name and license_type are required" in str(info.value)
+
+
+def test_unknown_groups_are_named_with_the_user(resolver):
+    with pytest.raises(UserError) as info:
+        plan_user(spec(groups=['Service Desk', 'Nope', 'Nada']), stored(), resolver)
+    assert "user 'jdoe'" in str(info.value) and "'Nope'" in str(info.value) and "'Nada'" in str(info.value)
+
+
+@pytest.mark.parametrize('state, status, action, write', [
+    ('obsolete', 'Current', 'obsoleted', {'Status': 'Obsolete'}),
+    ('obsolete', 'Obsolete', 'unchanged', None),
+    ('present', 'Obsolete', 'reactivated', {'Status': 'Current'}),
+    ('absent', 'Current', 'deleted', None),
+])
+def test_states_plan_one_status_write_or_a_delete(resolver, state, status, action, write):
+    plan = plan_user(spec(state=state), stored(Status=status), resolver)
+    assert (plan.action, plan.write) == (action, write)
+
+
+def test_an_absent_user_is_never_created_by_obsolete_or_absent(resolver):
+    assert plan_user(spec(state='obsolete'), None, resolver).action == 'unchanged'
+    assert plan_user(spec(state='absent'), None, resolver).action == 'unchanged'
+
+
+def test_update_password_always_writes_the_password_every_run(resolver):
+    plan = plan_user(spec(password='Pw-2', update_password='always'), stored(), resolver)
+    assert plan.write == {'Password': 'Pw-2'} and plan.action == 'updated'
+    assert plan_user(spec(password='Pw-2'), stored(), resolver).action == 'unchanged'
+
+
+def test_state_of_maps_a_stored_status_to_the_state_option():
+    assert (state_of('Current'), state_of(1), state_of('Proposed')) == ('present', 'obsolete', 'Proposed')
+
+
+# ------------------------------------------------------------------ validating items
+def test_fields_may_not_name_a_field_that_has_an_option():
+    assert validate_spec(spec(fields={'Full Name': 'x'})) == ["fields may not set 'Full Name': use the option full_name"]
+
+
+def test_items_are_validated_together_and_every_bad_one_is_named():
+    specs, problems = validate_items(
+        ['jdoe', dict(login_name='x', state='gone'), 7, dict(login_name='JDOE')], ITEM_SPEC,
+        dict(state='present', append=False, update_password='on_create'))
+    assert [s['login_name'] for s in specs] == ['jdoe']
+    assert len(problems) == 3
+    assert problems[0].startswith('users[1] (x): value of state must be one of')
+    assert problems[1].startswith('users[2] must be a dict')
+    assert "users[3] (JDOE): login_name 'JDOE' is repeated (first in users[0] as 'jdoe'" in problems[2]
+
+
+# ------------------------------------------------------------------ matching logins
+def test_the_login_matcher_matches_exactly_and_reports_case_variants():
+    matcher = LoginMatcher(['jdoe', 'ASmith', 'bob'])
+    for login in ('jdoe', 'JDOE', 'asmith', 'carol'):
+        matcher.offer({'Login Name': login, 'Request ID': login})
+    assert sorted(matcher.matches()) == ['jdoe']
+    assert matcher.conflicts() == {'ASmith': ['asmith']}  # jdoe has its exact match; JDOE is no conflict for it
+    assert not matcher.all_seen()
+
+
+# ------------------------------------------------------------------ results
+def test_the_compact_diff_holds_the_changed_and_the_tried_users_only(resolver):
+    changed = plan_user(spec(email='a@example.com'), stored(), resolver)
+    same = plan_user(spec(login_name='same'), stored(**{'Login Name': 'same'}), resolver)
+    failed = plan_user(spec(login_name='bad', email='b@example.com'), stored(**{'Login Name': 'bad'}), resolver)
+    failed.fail('could not update user bad')
+    diff = compact_diff([changed, same, failed])
+    assert sorted(diff['after']) == ['bad', 'jdoe']
+    assert diff['after']['jdoe'] == {'email': 'a@example.com'}
+    assert summarize([changed, same, failed])['failed'] == 1
