@@ -24,12 +24,13 @@ class Case(object):
     """One row: a title, the module and its arguments, an optional simulator set-up, the expected fragment."""
 
     def __init__(self, title, module, args, expect, setup=None, url=None, credentials=True, server_validates=False,
-                 tls=False):
+                 tls=False, secret=None):
         self.title, self.module, self.args, self.expect = title, module, args, expect
         self.setup, self.url, self.credentials = setup, url, credentials
         self.tls = tls  # run against the simulator serving HTTPS with a certificate of an unknown CA
-        # Only the tenant knows its license types: that write is sent, and refused.
+        # Only the tenant knows which fields it lets the account write: that write is sent, and refused.
         self.server_validates = server_validates
+        self.secret = secret  # a value of the arguments no output may show
 
     def arguments(self, sim):
         url = self.url(sim) if self.url else sim.url
@@ -60,7 +61,33 @@ CASES = [
          'value of state must be one of: present, obsolete, absent, got: disabled'),
     Case('groups not a list', 'helix_user', dict(login_name='jdoe', groups={'Service Desk': True}),
          "argument 'groups' is of type dict and we were unable to convert to list"),
-    Case('purge without purge_query', 'helix_user', dict(users=['jdoe'], purge=True), 'purge needs purge_query'),
+    Case('purge without purge_query', 'helix_user', dict(users=['jdoe'], purge=True), 'purge needs a non-blank purge_query'),
+    Case('a blank purge_query (a template that rendered nothing)', 'helix_user',
+         dict(users=['jdoe'], purge=True, purge_query='\n  '), 'purge needs a non-blank purge_query'),
+    Case('a purge with an empty users list', 'helix_user',
+         dict(users=[], purge=True, purge_query="'Department' = \"Sales\""), 'purge with no declared users is refused'),
+    Case('an empty login in purge_exclude', 'helix_user',
+         dict(users=['jdoe'], purge=True, purge_query="'Department' = \"Sales\"", purge_exclude=['svc', '']),
+         'purge_exclude has an empty login name'),
+    Case('an empty group name (groups: [""])', 'helix_user', dict(login_name='jdoe', groups=['']),
+         "user 'jdoe': groups has an empty group name"),
+    Case('an empty groups string (groups: "")', 'helix_user', dict(login_name='jdoe', groups=''),
+         "user 'jdoe': groups has an empty group name"),
+    Case('the password through fields by field id', 'helix_user',
+         dict(login_name='jdoe', fields={'102': 'Fields-Secret-Pw-3'}),
+         "fields may not set '102' (Password): use the option password", secret='Fields-Secret-Pw-3'),
+    Case('the Group List through fields by field id', 'helix_user', dict(login_name='jdoe', fields={'104': '1;'}),
+         "fields may not set '104' (Group List): use the option groups"),
+    Case('the Login Name through fields by field id', 'helix_user', dict(login_name='jdoe', fields={'101': 'other'}),
+         "fields may not set '101' (Login Name): use the option login_name"),
+    Case('an option field through fields in another case', 'helix_user',
+         dict(login_name='jdoe', fields={'full name': 'X'}), "fields may not set 'full name' (Full Name): use the option full_name"),
+    Case('a Default Notify Mechanism out of range', 'helix_user', dict(login_name='jdoe', notify_mechanism='7'),
+         "notify_mechanism '7' is not a value of 'Default Notify Mechanism': one of None, Alert, Email"),
+    Case('a login repeated in another case', 'helix_user', dict(users=['user00050', 'USER00050']),
+         "users[1] (USER00050): login_name 'USER00050' is repeated (first in users[0] as 'user00050'"),
+    Case('a login that matches a stored one only by case', 'helix_user', dict(login_name='JDOE', department='X'),
+         "user 'JDOE': the tenant has 'jdoe', which differs only by case", setup=_configure(case_sensitive=False)),
     Case('a negative concurrency', 'helix_user', dict(users=['jdoe'], concurrency=-2),
          'concurrency must be 1 or more, got -2'),
     Case('a create without full_name and license_type', 'helix_user', dict(login_name='newbie', email='n@example.com'),
@@ -68,6 +95,9 @@ CASES = [
     Case('an unknown group', 'helix_user', dict(login_name='jdoe', groups=['Service Dsk']),
          "user 'jdoe': unknown group 'Service Dsk'"),
     Case('an unknown License Type', 'helix_user', dict(login_name='x1', full_name='X', license_type='Platinum'),
+         "user 'x1': license_type 'Platinum' is not a value of 'License Type'"),
+    Case('a field the tenant does not let anyone write', 'helix_user',
+         dict(login_name='x1', full_name='X', license_type='Read', fields={'Submitter': 'someone'}),
          "could not create user 'x1'", server_validates=True),
     Case('a URL without scheme', 'helix_user_info', dict(login_name=['jdoe']),
          'helix_url must be an absolute http:// or https:// URL', url=lambda sim: sim.url.split('://', 1)[1]),

@@ -90,3 +90,34 @@ def figures(sim, result):
     logins = sum(1 for record in log if record['path'] == '/api/jwt/login' and record['status'] == 200)
     return dict(requests=len(log), api_calls=result.get('api_calls'), faults=dict(faults),
                 injected=sum(faults.values()), relogins=max(0, logins - 1), summary=result.get('summary'))
+
+
+# ---------------------------------------------------------------------- the server dies mid-run
+def die_after_writes(sim, writes, poll=0.005, limit=60.0):
+    """A thread that stops the simulator (its port then refuses connections) once it has committed `writes` creates."""
+    import threading
+    import time
+
+    def watch():
+        deadline = time.time() + limit
+        while time.time() < deadline:
+            if sum(1 for record in sim.log if record['method'] == 'POST' and record['path'].endswith('/User')) >= writes:
+                sim.stop()
+                return
+            time.sleep(poll)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def reported_vs_stored(sim, result):
+    """Users whose reported action contradicts the stored state: created but missing, failed but there ([] when none)."""
+    stored = set(user['Login Name'] for user in sim.state()['users'])
+    problems = []
+    for user in result['users']:
+        if user['action'] == 'created' and user['login_name'] not in stored:
+            problems.append('%s reported created, missing' % user['login_name'])
+        if user['action'] == 'failed' and user['login_name'] in stored:
+            problems.append('%s reported failed, exists' % user['login_name'])
+    return problems

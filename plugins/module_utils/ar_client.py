@@ -17,6 +17,7 @@ __metaclass__ = type
 import base64
 import datetime
 import json
+import os
 import random
 import threading
 import time
@@ -39,11 +40,13 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
     HelixAPIError,
     HelixAuthError,
     HelixConnectionError,
+    HelixError,
     parse_ar_messages,
     summarize_body,
 )
 
 ENTRY_PATH = '/api/arsys/v1/entry/'
+WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 REQUEST_ID = 'Request ID'  # field 1, the entry id of every form
 LOGIN_PATH = '/api/jwt/login'
 LOGOUT_PATH = '/api/jwt/logout'
@@ -60,15 +63,23 @@ def strip_token(text):
     return token
 
 
-def token_expiry(token):
-    """ISO 8601 UTC time of the JWT's exp claim, or None when the token is not a readable JWT."""
+def _token_claims(token):
+    """The claims of a JWT, or {} for a token that is not a readable JWT (an opaque token is legal)."""
     try:
         payload = token.split('.')[1]
         payload += '=' * (-len(payload) % 4)
-        exp = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')))['exp']
-        moment = datetime.datetime.fromtimestamp(int(exp), tz=datetime.timezone.utc)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')))
     except Exception:  # pylint: disable=broad-except
-        return None  # an opaque token is legal; its lifetime is then simply unknown
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def token_expiry(token):
+    """ISO 8601 UTC time of the JWT's exp claim, or None when the token does not say."""
+    try:
+        moment = datetime.datetime.fromtimestamp(int(_token_claims(token)['exp']), tz=datetime.timezone.utc)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None  # its lifetime is then simply unknown
     return moment.isoformat().replace('+00:00', 'Z')
 
 
@@ -113,11 +124,14 @@ class _Call(object):
 class _Retryable(Exception):
     """An attempt failed in a way worth trying again (connection error, 429, 5xx, AR 93, JSON cut short)."""
 
-    def __init__(self, error, refused_before_work=False):
+    REFUSED = 'refused'    # never connected, or 429: no work was done
+    ANSWERED = 'answered'  # the server answered with a failure (5xx, AR 93, a body cut short)
+    LOST = 'lost'          # connected, but the reply never came: a write may have been applied
+
+    def __init__(self, error, kind):
         super(_Retryable, self).__init__(str(error))
         self.error = error
-        # 429 is refused before any work; any other failure of a write may have committed it
-        self.refused_before_work = refused_before_work
+        self.kind = kind
 
 
 class ARClient(object):
@@ -175,6 +189,9 @@ class ARClient(object):
             except AttributeError:
                 pass
         elif ca_path:
+            if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
+                raise HelixConnectionError('ca_path %r is not a readable file: give the PEM bundle of the certificate'
+                                           ' authority that signed the tenant certificate' % (ca_path,))
             self.session.verify = ca_path
 
     # ---------------------------------------------------------------- secrets
@@ -195,6 +212,14 @@ class ARClient(object):
     def keep_token(self):
         """Leave the current token logged in at close(): it is handed over to the caller."""
         self._owns_token = False
+
+    @property
+    def login_name(self):
+        """The login this client works as: its username, else the subject of its token (None when neither says)."""
+        if self.username:
+            return self.username
+        subject = _token_claims(self._token).get('sub') if self._token else None
+        return subject if isinstance(subject, str) and subject else None
 
     @property
     def can_login(self):
@@ -249,7 +274,8 @@ class ARClient(object):
                 response = self._send(call, token)
             except requests.exceptions.RequestException as exc:  # refused, dropped, timed out, cut mid-body
                 raise _Retryable(HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
-                    call.operation, attempt + 1, _reason(exc)))))
+                    call.operation, attempt + 1, _reason(exc)))),
+                    _Retryable.REFUSED if _never_connected(exc) else _Retryable.LOST)
             if response.status_code == 401 and call.auth:
                 if call.relogin and not relogged and self.can_login:
                     relogged = True
@@ -266,11 +292,12 @@ class ARClient(object):
                 raise _Retryable(HelixAPIError(self.redact(
                     '%s failed after %d attempt(s): HTTP %s with a body that is not valid JSON (%d bytes of %s)' % (
                         call.operation, attempt + 1, response.status_code, len(response.content),
-                        response.headers.get('Content-Type') or 'no type')), status=response.status_code))
+                        response.headers.get('Content-Type') or 'no type')), status=response.status_code),
+                    _Retryable.ANSWERED)
         if not self._retryable(response):
             raise self._api_error(response, call.operation)
         raise _Retryable(self._api_error(response, call.operation, attempt + 1),
-                         refused_before_work=response.status_code == 429)
+                         _Retryable.REFUSED if response.status_code == 429 else _Retryable.ANSWERED)
 
     def _backoff(self, attempt):
         self._sleep(self._delay(attempt))
@@ -284,6 +311,8 @@ class ARClient(object):
                 return self._attempt(call, attempt)
             except _Retryable as failure:
                 if attempt >= self.max_retries:
+                    # a write whose last reply was lost may have been applied: the caller must not say it was not
+                    failure.error.outcome_unknown = call.method in WRITE_METHODS and failure.kind == _Retryable.LOST
                     raise failure.error
             self._backoff(attempt)
             attempt += 1
@@ -302,6 +331,12 @@ class ARClient(object):
         return self._send_retrying(call)[1]
 
     def _api_error(self, response, operation, attempts=None):
+        if 300 <= response.status_code < 400:
+            return HelixAPIError(self.redact(
+                '%s was answered with HTTP %s, a redirect to %s: set helix_url to the address the tenant serves its API'
+                ' on (a redirect from http:// to https:// is the usual cause)' % (
+                    operation, response.status_code, response.headers.get('Location') or 'no Location')),
+                status=response.status_code)
         messages = parse_ar_messages(response.text)
         if messages:
             detail = '; '.join(str(message) for message in messages)
@@ -466,19 +501,21 @@ class ARClient(object):
                 break
             except _Retryable as exc:
                 failure = exc
-            outcome_unknown = not failure.refused_before_work
+            # a 5xx may come from a proxy after the server committed: only a refusal is surely no create
+            outcome_unknown = failure.kind != _Retryable.REFUSED
             if outcome_unknown and find_existing is None:
+                failure.error.outcome_unknown = True
                 raise failure.error
             if attempt >= self.max_retries:
                 # the last reply was lost too: the entry may exist all the same
-                found = find_existing() if outcome_unknown else None
+                found = self._look_up_created(find_existing, failure.error) if outcome_unknown else None
                 if found is not None:
                     return found
-                raise failure.error
+                raise failure.error  # looked up and not found: it was not created
             self._backoff(attempt)
             attempt += 1
             if outcome_unknown:
-                found = find_existing()
+                found = self._look_up_created(find_existing, failure.error)
                 if found is not None:
                     return found
         location = response.headers.get('Location') or ''
@@ -486,6 +523,18 @@ class ARClient(object):
         if not new_id and find_existing is not None:
             new_id = find_existing()
         return new_id
+
+    @staticmethod
+    def _look_up_created(find_existing, create_error):
+        """find_existing() after a create whose outcome is unknown. When the look-up fails too, the create's
+        own error is raised, marked as possibly applied (not the look-up's error: the create is what failed)."""
+        try:
+            return find_existing()
+        except HelixError as exc:
+            create_error.outcome_unknown = True
+            create_error.msg = '%s; looking the entry up afterwards failed too (%s), so it may have been created' % (
+                create_error.msg, exc)
+            raise create_error
 
     def update_entry(self, form, entry_id_, values):
         self.request('PUT', self.form_path(form, entry_id_), body={'values': values}, ok=(200, 204),
@@ -495,6 +544,21 @@ class ARClient(object):
         # absent is the goal: a 404 (deleted meanwhile, or by a try whose reply was lost) is success
         self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204, 404),
                      operation='Deleting %s entry %s' % (form, entry_id_))
+
+
+def _never_connected(exc):
+    """True when the request never reached the server (refused, unresolvable, connect timeout): nothing was done."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc
+    for _dummy in range(5):
+        if isinstance(reason, ConnectionRefusedError) or type(reason).__name__ in ('NewConnectionError', 'NameResolutionError'):
+            return True
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            return False
+        reason = inner
+    return False
 
 
 def _fields_param(fields):

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -25,6 +26,7 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_DUPLICATE,
     AR_NO_ACCESS,
     HelixAPIError,
+    HelixConnectionError,
     HelixError,
 )
 from ansible_collections.helix.users.plugins.module_utils.user_reads import (
@@ -151,6 +153,8 @@ def plan_all(client, specs, resolver, settings, page_size):
         raise BulkError('nothing was written: %d user%s cannot be declared: %s' % (
             len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), result=dict(problems=problems))
     if settings.get('purge'):
+        excluded = set(str(login).casefold() for login in settings.get('purge_exclude') or [] if login)
+        unlisted = [values for values in unlisted if str(values[LOGIN]).casefold() not in excluded]
         plans.extend(plan_purge(unlisted, settings['obsolete_status'], settings['purge_limit']))
     return plans
 
@@ -167,11 +171,17 @@ def apply_plan(client, plan, form):
         elif plan.action in ('updated', 'obsoleted', 'reactivated'):
             client.update_entry(form, plan.entry_id, plan.write)
     except HelixError as exc:
-        raise UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
+        error = UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
+        error.outcome_unknown = exc.outcome_unknown
+        error.connection_failed = isinstance(exc, HelixConnectionError)
+        raise error
 
 
 def describe_failure(plan, exc):
     verb = VERBS.get(plan.action, plan.action)
+    if exc.outcome_unknown:
+        return 'the %s of user %r may have been applied: its reply was lost and the outcome could not be confirmed' \
+               ' (%s); check the user before running again' % (verb, plan.login, exc)
     message = 'could not %s user %r: %s' % (verb, plan.login, exc)
     if isinstance(exc, HelixAPIError):
         if exc.has_number(AR_DUPLICATE):
@@ -185,11 +195,43 @@ def describe_failure(plan, exc):
     return message
 
 
-def apply_all(client, plans, form, concurrency):
+class DeadTenantBreaker(object):
+    """Stops starting writes after `threshold` consecutive connection failures across the workers.
+
+    Against a dead tenant each write would spend the whole retry budget; with the breaker the task
+    ends after the writes already in flight, whatever the number of users.
+    """
+
+    def __init__(self, threshold=3):
+        self.threshold = threshold
+        self._consecutive = 0
+        self._lock = threading.Lock()
+        self.reason = None
+
+    @property
+    def open(self):
+        return self.reason is not None
+
+    def record(self, plan):
+        with self._lock:
+            if plan.action in ('failed', 'unknown') and getattr(plan.error, 'connection_failed', False):
+                self._consecutive += 1
+                if self._consecutive >= self.threshold and self.reason is None:
+                    self.reason = plan.msg
+            else:
+                self._consecutive = 0
+
+
+def apply_all(client, plans, form, concurrency, breaker=None):
     """Apply the plans that change something, `concurrency` at a time; failed ones get action 'failed'."""
     todo = [plan for plan in plans if plan.changed]
+    breaker = breaker or DeadTenantBreaker()
 
     def apply_one(plan):
+        if breaker.open:
+            plan.skip('not attempted: the tenant stopped answering (%d writes in a row failed to connect; the last:'
+                      ' %s)' % (breaker.threshold, breaker.reason))
+            return
         try:
             apply_plan(client, plan, form)
         except HelixError as exc:
@@ -198,6 +240,7 @@ def apply_all(client, plans, form, concurrency):
             # one user's surprise must not cost the others their outcome
             plan.fail(client.redact('could not %s user %r: unexpected %s: %s' % (
                 plan.action, plan.login, type(exc).__name__, exc)))
+        breaker.record(plan)
 
     if concurrency <= 1 or len(todo) <= 1:
         for plan in todo:
@@ -232,9 +275,13 @@ def bulk_result(plans, diff):
                   users=[plan.as_result() for plan in plans])
     if diff:
         result['diff'] = compact_diff(plans)
-    failed = [plan for plan in plans if plan.action == 'failed']
+    failed = [plan for plan in plans if plan.action in ('failed', 'unknown')]
     if failed:
-        raise BulkError('%d of %d users failed (the others were applied: %s): %s' % (
-            len(failed), len(plans), ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a != 'failed'),
-            '; '.join(plan.msg for plan in failed)), result=result)
+        done = ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a not in ('failed', 'unknown'))
+        skipped = [plan for plan in failed if plan.action == 'failed' and plan.attempted is None]
+        raise BulkError('%d of %d users failed (%s%s%s): %s' % (
+            len(failed), len(plans), 'the others were applied: %s' % done if done else 'none was applied',
+            '; %d may have been applied (action unknown)' % summary['unknown'] if summary['unknown'] else '',
+            '; %d not attempted' % len(skipped) if skipped else '',
+            '; '.join(plan.msg for plan in failed if plan.attempted is not None) or failed[0].msg), result=result)
     return result

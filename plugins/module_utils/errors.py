@@ -97,6 +97,8 @@ class HelixError(Exception):
         self.msg = msg
         self.status = status
         self.messages = list(messages or [])
+        # a write that failed this way may have been applied all the same (its reply was lost)
+        self.outcome_unknown = False
 
     def has_number(self, *numbers):
         return any(message.number in numbers for message in self.messages)

@@ -48,14 +48,51 @@ def read_entries(client, params, key_field, keys, default_fields):
     else:
         keys_folded = None
         qualifications = [base]
+    order = sort_order(params['sort']) if len(qualifications) > 1 and params['sort'] else None
+    if order:
+        # several requests answer one question: sort and limit apply to the whole answer, here, not per request
+        read_params = dict(params, limit=0)
+        read_with = list(dict.fromkeys(fields + [field for field, _descending in order]))
+    else:
+        read_params, read_with = params, fields
     try:
-        return _read(client, params, qualifications, fields, key_field, keys_folded)
+        rows = _read(client, read_params, qualifications, read_with, key_field, keys_folded)
     except HelixAPIError as exc:
         if params['fields'] or not exc.has_number(AR_NO_SUCH_FIELD):
             raise
-    # A tenant whose form lacks one of the default fields: read every field, keep the default ones it has.
-    rows = _read(client, params, qualifications, None, key_field, keys_folded)
+        # A tenant whose form lacks one of the default fields: read every field, keep the default ones it has.
+        rows = _read(client, read_params, qualifications, None, key_field, keys_folded)
+    if order:
+        rows = sort_rows(rows, order)[:params['limit'] or None]
     return [dict((field, values[field]) for field in fields if field in values) for values in rows]
+
+
+def sort_order(sort):
+    """[(field, descending)] of an AR sort parameter such as 'Login Name.asc,Modified Date.desc'."""
+    order = []
+    for part in sort.split(','):
+        field, _dot, direction = part.strip().rpartition('.')
+        if not field or direction.lower() not in ('asc', 'desc'):
+            field, direction = part.strip(), 'asc'
+        if field:
+            order.append((field, direction.lower() == 'desc'))
+    return order
+
+
+def _sort_value(value):
+    # AR's own collation is the database's; case-insensitive text order is what most tenants show.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value, '')
+    return (2, 0, str(value).casefold())
+
+
+def sort_rows(rows, order):
+    """rows sorted by the fields of order, each ascending or descending, empty values last."""
+    for field, descending in reversed(order):
+        present = [values for values in rows if values.get(field) is not None]
+        empty = [values for values in rows if values.get(field) is None]
+        rows = sorted(present, key=lambda values: _sort_value(values[field]), reverse=descending) + empty
+    return rows
 
 
 def _read(client, params, qualifications, fields, key_field, keys_folded):

@@ -21,24 +21,37 @@ from ansible_collections.helix.users.plugins.module_utils.users import GROUP_LIS
 LICENSE = 'License Type'
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
+
+def csv_text(text):
+    """text as a CSV cell a spreadsheet shows as text: a leading ' defuses a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(field, value, resolver):
     if value is None:
         return ''
     if field == GROUP_LIST:
-        return ';'.join(resolver.names(resolver.stored_ids(value)))
-    return str(display(field, value))
+        return csv_text(';'.join(resolver.names(resolver.stored_ids(value))))
+    return csv_text(str(display(field, value)))
 
 
 def _replace(module, produced, path):
-    """Move produced over path unless equal; True when the file changes."""
+    """Move produced over path unless equal, then set its mode; True when the file or its mode changes."""
     if os.path.exists(path) and filecmp.cmp(produced, path, shallow=False):
         os.remove(produced)
-        return False
-    if module.check_mode:
+        changed = False
+    elif module.check_mode:
         os.remove(produced)
+        changed = True
     else:
         module.atomic_move(produced, path)
-    return True
+        changed = True
+    if os.path.exists(path):  # in check mode a new file does not exist yet
+        changed = module.set_mode_if_different(path, module.params['mode'], changed)
+    return changed
 
 
 def _temp_file(module, path):
@@ -73,7 +86,7 @@ def write_report(module, client):
         temps.append(json_temp)
         with open(csv_temp, 'w', newline='', encoding='utf-8') as stream:
             writer = csv.writer(stream)
-            writer.writerow(fields)
+            writer.writerow([csv_text(field) for field in fields])
             # Sorted by the server and written as it arrives: the population is never held in memory.
             for entry in client.list_entries(params['form'], q=q or None, fields=read_fields,
                                              sort='%s.asc' % LOGIN, page_size=params['page_size']):

@@ -60,8 +60,15 @@ RESERVED_FIELDS = {
     LOGIN: 'login_name', STATUS: 'state', PASSWORD: 'password', GROUP_LIST: 'groups', REQUEST_ID: None,
 }
 RESERVED_FIELDS.update((field, option) for option, field in OPTION_FIELDS)
+# The same fields by their ids on the User form: AR accepts a field id wherever it takes a name.
+FIELD_IDS = {'1': REQUEST_ID, '7': STATUS, '8': 'Full Name', '101': LOGIN, '102': PASSWORD, '103': 'Email Address',
+             '104': GROUP_LIST, '108': 'Default Notify Mechanism', '109': 'License Type'}
+_RESERVED_FOLDED = dict((field.casefold(), field) for field in RESERVED_FIELDS)
+# Options whose values must be one of a selection's labels (or its number).
+SELECTION_OPTIONS = (('license_type', 'License Type'), ('notify_mechanism', 'Default Notify Mechanism'))
 
-ACTIONS = ('created', 'updated', 'obsoleted', 'reactivated', 'deleted', 'unchanged', 'failed')
+# 'unknown': a write whose reply was lost and whose outcome could not be confirmed.
+ACTIONS = ('created', 'updated', 'obsoleted', 'reactivated', 'deleted', 'unchanged', 'failed', 'unknown')
 VERBS = {'created': 'create', 'updated': 'update', 'obsoleted': 'obsolete', 'reactivated': 'reactivate',
          'deleted': 'delete'}
 
@@ -161,13 +168,53 @@ def validate_spec(spec):
     if fields is not None and not isinstance(fields, dict):
         problems.append('fields must be a dict of AR field name to value, got %r' % (fields,))
     for field in (fields or {}):
-        if field in RESERVED_FIELDS:
-            option = RESERVED_FIELDS[field]
-            problems.append('fields may not set %r: %s' % (
-                field, 'use the option %s' % option if option else 'it is not writable'))
+        reserved = reserved_field(field)
+        if reserved is not None:
+            option = RESERVED_FIELDS[reserved]
+            named = '' if reserved == field else ' (%s)' % reserved
+            problems.append('fields may not set %r%s: %s' % (
+                field, named, 'use the option %s' % option if option else 'it is not writable'))
+        elif not str(field).strip():
+            problems.append('fields has an empty field name')
+    for option, field in SELECTION_OPTIONS:
+        problems.extend(selection_problems(option, field, spec.get(option)))
+    for field, value in (fields or {}).items():
+        if field in SELECTIONS:
+            problems.extend(selection_problems('fields.%s' % field, field, value))
+    groups = spec.get('groups')
+    if isinstance(groups, (list, tuple)) and any(not split_group_list(group) for group in groups):
+        problems.append('groups has an empty group name (a template that rendered nothing?): give group names or ids,'
+                        ' or groups: [] to remove every group')
     if spec.get('append') and spec.get('groups') is None:
         problems.append('append needs groups')
     return problems
+
+
+def reserved_field(field):
+    """The reserved field a `fields` key names, by name in any case or by field id; None when it is free."""
+    key = str(field).strip()
+    return FIELD_IDS.get(key) or _RESERVED_FOLDED.get(key.casefold())
+
+
+def selection_problems(option, field, value):
+    """[] when value is a label or number of the selection field, else the problem naming the allowed labels."""
+    if value is None or value == '':
+        return []
+    key = selection_key(field, value)
+    labels = SELECTIONS[field]
+    if isinstance(key, int) and 0 <= key < len(labels):
+        return []
+    return ['%s %r is not a value of %r: one of %s (or its number, 0 to %d)' % (
+        option, value, field, ', '.join(labels), len(labels) - 1)]
+
+
+def passwords_in(options):
+    """The password of a user's options, also when given through `fields` (by name or id), so it can be masked."""
+    found = [options.get('password')]
+    fields = options.get('fields')
+    if isinstance(fields, dict):
+        found.extend(value for field, value in fields.items() if reserved_field(field) == PASSWORD)
+    return [str(value) for value in found if value not in (None, '')]
 
 
 # ---------------------------------------------------------------------- planning
@@ -187,11 +234,17 @@ class UserPlan(object):
         self.error = None  # the HelixError of a failed write, with its AR messages
 
     def fail(self, msg, error=None):
-        self.attempted, self.action, self.msg, self.error = self.action, 'failed', msg, error
+        """The write was tried and failed, or (error.outcome_unknown) may have been applied all the same."""
+        unknown = error is not None and error.outcome_unknown
+        self.attempted, self.action, self.msg, self.error = self.action, 'unknown' if unknown else 'failed', msg, error
+
+    def skip(self, msg):
+        """The write was not tried: it stays undone."""
+        self.action, self.msg = 'failed', msg
 
     @property
     def changed(self):
-        return self.action not in ('unchanged', 'failed')
+        return self.action not in ('unchanged', 'failed')  # 'unknown' counts: it may have been applied
 
     def changed_fields(self):
         return sorted(field for field in (self.write or {}) if field != PASSWORD)

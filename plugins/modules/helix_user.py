@@ -54,9 +54,10 @@ options:
   license_type:
     description:
       - C(License Type), by label (V(Read), V(Fixed), V(Floating), V(Restricted Read)) or number. Required to create a user.
+      - Any other value is refused before anything is sent, in check mode too.
     type: str
   notify_mechanism:
-    description: C(Default Notify Mechanism), by label (V(None), V(Alert), V(Email)) or number.
+    description: C(Default Notify Mechanism), by label (V(None), V(Alert), V(Email)) or number; any other value is refused.
     type: str
   locale:
     description: C(Locale).
@@ -79,6 +80,8 @@ options:
         compared as a set of ids and written as ids.
       - An unknown group is an error naming it and the user, before anything is written.
       - With O(append=false) the C(Group List) becomes exactly these groups; V([]) removes all of them.
+      - An empty or blank group name (V(""), V([""]), as a template that rendered nothing gives) is an error naming
+        the user, never a removal of every group.
     type: list
     elements: str
   append:
@@ -101,8 +104,10 @@ options:
     description:
       - Any other User form field, by its AR name (the key) and value, for example the key C(Full Text License Type)
         with the value V(Fixed). Compared like the named options.
-      - May not name a field that has an option here (C(Full Name), C(Status), C(Group List), ...).
-      - Give selection fields by label; the module knows the numbers of C(Full Text License Type) only.
+      - May not name a field that has an option here (C(Full Name), C(Status), C(Group List), C(Password), ...),
+        by its name in any case or by its field id (V(1), V(7), V(8), V(101), V(102), V(103), V(104), V(108), V(109)).
+      - Give selection fields by label; the module knows the labels of C(Full Text License Type) and refuses
+        any other value of it before sending anything.
     type: dict
   users:
     description:
@@ -110,11 +115,16 @@ options:
         login name alone, which is handy with O(state=obsolete).
       - Items inherit O(state), O(append) and O(update_password) from the module when they do not set them.
       - Every item is validated before any request; the task fails naming every bad item.
+      - Logins match stored ones exactly. A list that repeats a login, also in another case, is refused; a declared
+        login that matches a stored one only by case is an error naming both, before any write.
     type: list
     elements: raw
   purge:
     description:
       - Bulk mode only. Every user matched by O(purge_query) and not listed in O(users) is set obsolete (never deleted).
+      - A purge with an empty O(users) list is refused (it would obsolete the whole scope), and so is a blank
+        O(purge_query). The account the module works as (O(helix_username), or the subject of O(helix_token)) and
+        the logins in O(purge_exclude) are never purged.
     type: bool
     default: false
   purge_query:
@@ -122,6 +132,11 @@ options:
       - An AR qualification choosing the users O(purge) may obsolete, for example C('Department' = "Sales").
         Required with O(purge).
     type: str
+  purge_exclude:
+    description:
+      - Logins a purge never touches, for example service accounts, compared without regard to case.
+    type: list
+    elements: str
   purge_limit:
     description:
       - The most users a purge may obsolete. When more would be, the module fails before writing anything,
@@ -165,6 +180,10 @@ attributes:
 notes:
   - The user is found by a C('Login Name') qualification and addressed by its Request ID, never by putting the login in a URL.
   - A create whose reply is lost is never repeated blindly; the user is looked up first, so a retry can not make a duplicate.
+  - A write whose reply was lost and whose outcome could not be confirmed gets the action V(unknown) (it may have been
+    applied), never V(failed) nor done.
+  - After three writes in a row fail to connect, no further write is started; those users are reported as failed,
+    C(not attempted), so a dead tenant costs the retry budget, not the number of users.
 seealso:
   - module: helix.users.helix_user_info
   - module: helix.users.helix_token
@@ -243,10 +262,41 @@ users:
   elements: dict
   sample: [{"login_name": "jdoe", "action": "created", "request_id": "000000000000004"}]
 summary:
-  description: How many users got each action (created, updated, obsoleted, reactivated, deleted, unchanged, failed).
+  description:
+    - How many users got each action (created, updated, obsoleted, reactivated, deleted, unchanged, failed, unknown).
+    - V(unknown) counts writes whose reply was lost and whose outcome could not be confirmed.
   returned: always
   type: dict
-  sample: {"created": 1, "updated": 0, "obsoleted": 0, "reactivated": 0, "deleted": 0, "unchanged": 9, "failed": 0}
+  sample: {"created": 1, "updated": 0, "obsoleted": 0, "reactivated": 0, "deleted": 0, "unchanged": 9, "failed": 0,
+           "unknown": 0}
+problems:
+  description: Every problem of the declared users when the task was refused before any write.
+  returned: failure, when the declared users have problems
+  type: list
+  elements: str
+  sample: ["users[3] (emp0003): license_type 'Platinum' is not a value of 'License Type': one of Read, Fixed, ..."]
+purge_count:
+  description: How many users the refused purge would have obsoleted (more than O(purge_limit)).
+  returned: failure, when a purge exceeds purge_limit
+  type: int
+  sample: 412
+purge_sample:
+  description: The first users the refused purge would have obsoleted.
+  returned: failure, when a purge exceeds purge_limit
+  type: list
+  elements: str
+  sample: [user00001, user00002]
+ar_messages:
+  description: The AR messages of the tenant's answer to a failed request (C(number), C(type), C(text), C(appended_text)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: [{"number": 382, "type": "ERROR", "text": "The value(s) for this entry violate a unique index", "appended_text": null}]
+status:
+  description: The HTTP status of the tenant's answer to a failed request, when there was one.
+  returned: failure
+  type: int
+  sample: 400
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always
@@ -264,7 +314,7 @@ from ansible_collections.helix.users.plugins.module_utils.bulk import (
 )
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, user_after
+from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, passwords_in, user_after
 
 # The options that describe one user: the module's own in single mode, each item's in bulk mode.
 USER_OPTIONS = dict(
@@ -282,9 +332,13 @@ FIELD_OPTIONS = [option for option, _field in OPTION_FIELDS] + ['groups', 'passw
 INHERITED = ('state', 'append', 'update_password')
 
 
-def item_secrets(params):
-    """Passwords inside the raw users items, which Ansible can not know are secrets."""
-    return [item.get('password') for item in params.get('users') or [] if isinstance(item, dict)]
+def raw_secrets(params):
+    """Passwords Ansible can not know are secrets: inside the raw users items, and given through fields."""
+    found = passwords_in(params)
+    for item in params.get('users') or []:
+        if isinstance(item, dict):
+            found.extend(passwords_in(item))
+    return found
 
 
 def declared_specs(module):
@@ -302,8 +356,8 @@ def declared_specs(module):
         clashing = [key for key in FIELD_OPTIONS + ['login_name'] if params[key] is not None]
         if clashing:
             module.fail_json(msg='with users, per-user options go inside the items; not at the top: %s' % ', '.join(clashing))
-        if params['purge'] and not params['purge_query']:
-            module.fail_json(msg='purge needs purge_query: the qualification choosing the users a purge may obsolete')
+        if params['purge']:
+            refuse_unsafe_purge(module)
         items = params['users']
     specs, problems = validate_items(items, ITEM_SPEC, dict((key, params[key]) for key in INHERITED), single=single)
     if problems and single:
@@ -314,11 +368,26 @@ def declared_specs(module):
     return specs, single
 
 
+def refuse_unsafe_purge(module):
+    """A purge obsoletes whoever its scope holds and the list does not: refuse the inputs that widen it by mistake."""
+    params = module.params
+    if not (params['purge_query'] or '').strip():
+        module.fail_json(msg='purge needs a non-blank purge_query: the qualification choosing the users a purge may'
+                             ' obsolete (got %r; a template that rendered nothing would make the whole form the scope)'
+                         % (params['purge_query'],))
+    if not params['users']:
+        module.fail_json(msg='purge with no declared users is refused: it would obsolete every user purge_query'
+                             ' matches (an empty users list is usually a variable that was not set)')
+    blank = [login for login in params['purge_exclude'] or [] if not (login or '').strip()]
+    if blank:
+        module.fail_json(msg='purge_exclude has an empty login name: %r' % (params['purge_exclude'],))
+
+
 def single_result(plan, resolver, diff):
     """The single-mode result of the one plan: user, action, a flat diff; its failure with the AR messages."""
-    if plan.action == 'failed':
+    if plan.action in ('failed', 'unknown'):
         error = plan.error or BulkError(plan.msg)
-        raise BulkError(plan.msg, result=dict(action='failed', summary=summarize([plan])),
+        raise BulkError(plan.msg, result=dict(changed=plan.changed, action=plan.action, summary=summarize([plan])),
                         status=error.status, messages=error.messages)
     result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver), summary=summarize([plan]))
     if plan.msg:
@@ -333,6 +402,8 @@ def run(module, client, specs, single):
     resolver = GroupResolver(client)
     settings = dict((key, params[key]) for key in (
         'form', 'current_status', 'obsolete_status', 'purge', 'purge_query', 'purge_limit'))
+    # logins a purge never touches: the listed service accounts, and the account this task works as
+    settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
         plans = plan_all(client, specs, resolver, settings, params['page_size'])
     except BulkError as exc:
@@ -353,6 +424,7 @@ def main():
             purge=dict(type='bool', default=False),
             purge_query=dict(type='str'),
             purge_limit=dict(type='int', default=10),
+            purge_exclude=dict(type='list', elements='str'),
             concurrency=dict(type='int', default=4),
             page_size=dict(type='int', default=1000),
             form=dict(type='str', default='User'),
@@ -362,7 +434,7 @@ def main():
         ),
         required_one_of=[('login_name', 'users')],
         mutually_exclusive=[('login_name', 'users')],
-        raw_secrets=item_secrets,
+        raw_secrets=raw_secrets,
     )
     specs, single = declared_specs(module)
     module.run(lambda client: run(module, client, specs, single), pool_size=module.params['concurrency'])

@@ -15,7 +15,9 @@ description:
   - Reads the users matching an AR qualification page by page and writes, on the host the module runs on,
     a CSV file with one row per user and a JSON report with the counts per license type and per status.
   - Users are streamed to the CSV as pages arrive, so a large population is never held in memory; the
-    files are replaced atomically, and only when their content changes.
+    files are replaced atomically, and only when their content (or O(mode)) changes.
+  - A CSV cell that starts with V(=), V(+), V(-), V(@), a tab or a carriage return is written with a leading
+    V(') so that a spreadsheet shows it as text instead of running it as a formula (CSV injection).
   - The C(helix.users.audit) role wraps this module.
 options:
   query:
@@ -38,6 +40,12 @@ options:
     description: The JSON report to write.
     type: path
     required: true
+  mode:
+    description:
+      - The permissions of both files, in octal (V('0640')) or symbolic form (V(u=rw,g=r)).
+      - They hold names and e-mail addresses of every user, so by default only their owner may read them.
+    type: raw
+    default: '0600'
   page_size:
     description: Entries per request.
     type: int
@@ -131,6 +139,7 @@ def main():
         fields=dict(type='list', elements='str', default=DEFAULT_FIELDS),
         csv_path=dict(type='path', required=True),
         json_path=dict(type='path', required=True),
+        mode=dict(type='raw', default='0600'),
         page_size=dict(type='int', default=1000),
         form=dict(type='str', default='User'),
     ))

@@ -20,6 +20,8 @@ def test_bad_input_fails_clearly_without_writing(request, sim, case):
     if not case.server_validates:
         assert writes(sim) == []
     assert ADMIN_PASSWORD not in repr(result)
+    if case.secret:
+        assert case.secret not in repr(result)
 
 
 def test_the_documented_table_is_what_the_modules_say(sim, tls_sim):

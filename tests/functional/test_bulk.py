@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.helix.users.plugins.modules import helix_user
+from ansible_collections.helix.users.plugins.modules import helix_token, helix_user
 from support import connection, run_module, writes
 
 
@@ -48,7 +48,7 @@ def test_mixed_actions_in_one_task(sim):
     assert actions == {'emp0000': 'created', 'emp0001': 'created', 'emp0002': 'created', 'jdoe': 'updated',
                        'asmith': 'reactivated', 'Demo': 'obsoleted', 'ghost': 'unchanged'}
     assert result['summary'] == {'created': 3, 'updated': 1, 'obsoleted': 1, 'reactivated': 1, 'deleted': 0,
-                                 'unchanged': 1, 'failed': 0}
+                                 'unchanged': 1, 'failed': 0, 'unknown': 0}
     assert result['diff']['before']['jdoe'] == {'department': None}
     assert result['diff']['after']['jdoe'] == {'department': 'Support'}
     assert 'ghost' not in result['diff']['after']
@@ -98,7 +98,7 @@ def test_a_login_alone_is_an_item(sim):
 @pytest.mark.parametrize('args, complaint', [
     (dict(concurrency=-1), 'concurrency must be 1 or more'),
     (dict(concurrency=0), 'concurrency must be 1 or more'),
-    (dict(purge=True), 'purge needs purge_query'),
+    (dict(purge=True), 'purge needs a non-blank purge_query'),
     (dict(purge=True, purge_query="'Status' = \"Current\"", purge_limit=-5), 'purge_limit must be 0 or more'),
     (dict(full_name='Top Level'), 'per-user options go inside the items'),
     (dict(page_size=0), 'page_size must be 1 or more'),
@@ -180,15 +180,15 @@ def test_purge_over_its_limit_writes_nothing_and_says_how_many_and_who(sim):
 
 def test_a_partial_failure_reports_failures_and_changes(sim):
     users = people(6)
-    users[1]['license_type'] = 'Platinum'
-    users[4]['license_type'] = 'Gold'
+    users[1]['fields'] = {'Submitter': 'someone'}  # the tenant refuses these at write time (read-only fields)
+    users[4]['fields'] = {'Last Modified By': 'someone'}
     result = bulk(sim, users, concurrency=3)
     assert result['failed'] is True
     assert result['changed'] is True
     assert result['summary']['created'] == 4 and result['summary']['failed'] == 2
     failed = dict((u['login_name'], u['msg']) for u in result['users'] if u['action'] == 'failed')
     assert set(failed) == {'emp0001', 'emp0004'}
-    assert 'AR 306' in failed['emp0001'] and "'Platinum'" in failed['emp0001']
+    assert 'AR 8755' in failed['emp0001'] and "could not create user 'emp0001'" in failed['emp0001']
     assert "'emp0001'" in result['msg'] and "'emp0004'" in result['msg'] and '4 created' in result['msg']
     assert sim.user('emp0000') is not None and sim.user('emp0001') is None
 
@@ -272,4 +272,39 @@ def test_a_list_that_repeats_a_login_in_any_case_is_refused_before_any_request(s
                         dict(login_name=second, full_name='B', license_type='Read')])
     assert result['failed'] is True and 'nothing was sent' in result['msg']
     assert "login_name %r is repeated (first in users[0]" % second in result['msg']
+    assert sim.log == []
+
+
+@pytest.mark.parametrize('auth', ['credentials', 'token'])
+def test_a_purge_never_obsoletes_the_account_it_works_as_nor_the_excluded_ones(sim, auth):
+    sim.seed_users(5)
+    args = connection(sim)
+    if auth == 'token':  # no username given: the account is the token's subject
+        args = dict(helix_url=sim.url, helix_token=run_module(helix_token, connection(sim))['token'])
+    result = run_module(helix_user, dict(args, users=['jdoe'], purge=True, purge_query="'Login Name' != $NULL$",
+                                         purge_exclude=['user00002', 'USER00003'], purge_limit=100))
+    assert result.get('failed') is not True, result.get('msg')
+    obsoleted = sorted(u['login_name'] for u in result['users'] if u['action'] == 'obsoleted')
+    assert obsoleted == ['user00001', 'user00004', 'user00005']  # asmith was obsolete already
+    assert sim.user('Demo')['Status'] == 'Current'
+    assert sim.user('user00002')['Status'] == 'Current' and sim.user('user00003')['Status'] == 'Current'
+
+
+def test_an_empty_users_list_with_purge_is_refused_before_any_request(sim):
+    sim.clear_log()
+    result = bulk(sim, [], purge=True, purge_query="'Login Name' != $NULL$", purge_limit=1000)
+    assert result['failed'] is True and 'purge with no declared users is refused' in result['msg']
+    assert sim.log == []
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_one_item_with_a_bad_selection_value_means_nothing_is_sent_in_either_mode(sim, check):
+    users = people(5)
+    users[3]['license_type'] = 'Platinum'
+    users[4]['fields'] = {'Full Text License Type': 'Gold'}
+    sim.clear_log()
+    result = bulk(sim, users, check=check)
+    assert result['failed'] is True and 'nothing was sent: 2 bad users items' in result['msg']
+    assert "users[3] (emp0003): license_type 'Platinum' is not a value of 'License Type'" in result['msg']
+    assert "users[4] (emp0004): fields.Full Text License Type 'Gold' is not a value" in result['msg']
     assert sim.log == []

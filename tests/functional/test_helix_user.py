@@ -249,12 +249,23 @@ def test_bad_input_fails_before_any_request(sim, args, complaint):
     assert sim.log == []
 
 
-def test_unknown_license_type_names_the_value_and_message_306(sim):
+@pytest.mark.parametrize('check', [True, False])
+def test_an_unknown_license_type_is_refused_before_any_request_in_check_mode_too(sim, check):
     args = dict(NEW)
     args['license_type'] = 'Platinum'
-    result = run_module(helix_user, connection(sim, **args))
+    sim.clear_log()
+    result = run_module(helix_user, connection(sim, **args), check=check)
     assert result['failed'] is True
-    assert 'AR 306' in result['msg'] and "'Platinum'" in result['msg'] and "'newbie'" in result['msg']
+    assert "user 'newbie': license_type 'Platinum' is not a value of 'License Type'" in result['msg']
+    assert 'Read, Fixed, Floating, Restricted Read' in result['msg']
+    assert sim.log == []
+
+
+def test_a_value_the_tenant_refuses_at_write_time_names_the_user_and_the_ar_message(sim):
+    result = run_module(helix_user, connection(sim, **dict(NEW, fields={'Submitter': 'someone'})))
+    assert result['failed'] is True
+    assert "could not create user 'newbie'" in result['msg'] and 'AR 8755' in result['msg']
+    assert result['ar_messages'][0]['number'] == 8755
     assert sim.user('newbie') is None
 
 

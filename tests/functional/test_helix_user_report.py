@@ -2,8 +2,10 @@
 
 import csv
 import json
+import os
+import stat
 
-from ansible_collections.helix.users.plugins.modules import helix_user_report
+from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_report
 from support import connection, run_module
 
 
@@ -73,3 +75,29 @@ def test_check_mode_needs_no_directory(sim, tmp_path):
 def test_an_empty_filter_list_reports_no_user(sim, tmp_path):
     result = report(sim, tmp_path, filters={'License Type': []})
     assert result['count'] == 0
+
+
+def test_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text(sim, tmp_path):
+    hostile = {'jdoe': '=HYPERLINK("http://evil.example","x")', 'asmith': '+1-2', 'Demo': '@SUM(A1)'}
+    for login, full_name in hostile.items():
+        assert run_module(helix_user, connection(sim, login_name=login, full_name=full_name)).get('failed') is not True
+    run_module(helix_user, connection(sim, login_name='newbie', full_name='\tTabbed', license_type='Read',
+                                      department='-10'))
+    report(sim, tmp_path, query="'Login Name' != $NULL$", fields=['Login Name', 'Full Name', 'Department'])
+    with open(tmp_path / 'users.csv', encoding='utf-8', newline='') as handle:
+        rows = dict((row['Login Name'], row) for row in csv.DictReader(handle))
+    for login, full_name in hostile.items():
+        assert rows[login]['Full Name'] == "'" + full_name
+    assert rows['newbie']['Full Name'] == "'\tTabbed" and rows['newbie']['Department'] == "'-10"
+    assert rows['newbie']['Login Name'] == 'newbie'
+
+
+def test_report_files_are_readable_by_their_owner_only_unless_mode_widens_them(sim, tmp_path):
+    assert report(sim, tmp_path)['changed'] is True
+    for name in ('users.csv', 'users.json'):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
+    assert report(sim, tmp_path)['changed'] is False
+    widened = report(sim, tmp_path, mode='0640')
+    assert widened['changed'] is True  # only the mode changed
+    assert stat.S_IMODE(os.stat(tmp_path / 'users.csv').st_mode) == 0o640
+    assert report(sim, tmp_path, mode='0640')['changed'] is False

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
+from ansible_collections.helix.users.plugins.module_utils.info import sort_order, sort_rows
 from ansible_collections.helix.users.plugins.modules import helix_group_info, helix_user_info
 from support import connection, run_module
 
@@ -115,3 +116,27 @@ def test_an_empty_filter_list_matches_nothing(sim):
     result = run_module(helix_user_info, connection(sim, filters={'Department': []}))
     assert result['count'] == 0
     assert gets(sim) == []
+
+
+@pytest.mark.parametrize('sort, limit, expected', [
+    ('Login Name.desc', 5, ['c00300', 'c00299', 'c00298', 'c00297', 'c00296']),
+    ('Login Name.asc', 3, ['c00001', 'c00002', 'c00003']),
+    ('Login Name', 0, ['c%05d' % n for n in range(1, 301)]),
+])
+def test_sort_and_limit_apply_to_the_whole_answer_of_many_logins(sim, sort, limit, expected):
+    sim.seed_users(300, prefix='c')
+    logins = ['c%05d' % n for n in range(1, 301)]
+    sim.clear_log()
+    result = run_module(helix_user_info, connection(sim, login_name=logins, sort=sort, limit=limit,
+                                                    fields=['Login Name', 'Email Address']))
+    assert [user['login_name'] for user in result['users']] == expected
+    assert len([r for r in sim.log if r['path'].endswith('/entry/User')]) > 1  # the logins took several requests
+    assert all(set(user['values']) == {'Request ID', 'Login Name', 'Email Address'} for user in result['users'])
+
+
+def test_sort_order_reads_ar_sort_parameters():
+    assert sort_order('Login Name.asc, Modified Date.DESC,Department') == [
+        ('Login Name', False), ('Modified Date', True), ('Department', False)]
+    rows = [{'a': 'b', 'n': 2}, {'a': None, 'n': 1}, {'a': 'A', 'n': 3}, {'a': 'b', 'n': 1}]
+    assert [(r['a'], r['n']) for r in sort_rows(rows, [('a', False), ('n', True)])] == [
+        ('A', 3), ('b', 2), ('b', 1), (None, 1)]

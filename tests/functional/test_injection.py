@@ -65,7 +65,7 @@ def test_a_hostile_filter_value_matches_only_equal_values(sim, value):
 
 
 @SETTINGS
-@given(field=HOSTILE)
+@given(field=HOSTILE.filter(lambda name: not name.strip().isdigit()))  # a number is a field id: a real field
 @example(field="Login Name' = \"jdoe\" OR '1")
 def test_a_hostile_field_name_is_an_unknown_field_not_a_wider_match(sim, field):
     result = run_module(helix_user_info, connection(sim, filters={field: 'x'}))

@@ -1,4 +1,9 @@
-"""HTTPS: validate_certs and ca_path work, and refuse properly."""
+"""HTTPS: validate_certs and ca_path work, and refuse properly; redirects say where they point."""
+
+import http.server
+import threading
+
+import pytest
 
 from ansible_collections.helix.users.plugins.modules import helix_token, helix_user_info
 from support import connection, run_module
@@ -36,3 +41,40 @@ def test_ca_path_wins_over_a_ca_bundle_from_the_environment(tls_sim, tls_files, 
     monkeypatch.delenv('CURL_CA_BUNDLE')
     result = run_module(helix_user_info, connection(tls_sim, login_name=['jdoe'], validate_certs=False))
     assert result.get('failed') is not True
+
+
+@pytest.mark.parametrize('scheme', ['http', 'https'])
+def test_a_missing_ca_path_file_is_a_clear_error_before_any_request(sim, tmp_path, scheme):
+    missing = str(tmp_path / 'no-such-ca.pem')
+    sim.clear_log()
+    result = run_module(helix_user_info, connection(sim, helix_url='%s://127.0.0.1:%d' % (scheme, sim.port),
+                                                    login_name=['jdoe'], ca_path=missing))
+    assert result['failed'] is True
+    assert result['msg'].startswith("ca_path '%s' is not a readable file" % missing)
+    assert sim.log == []
+
+
+def test_a_redirect_names_where_it_points(tmp_path):
+    """A tenant (or its proxy) that redirects http to https: the message says where to."""
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server naming
+            self.send_response(301)
+            self.send_header('Location', 'https://acme.example.com' + self.path)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.HTTPServer(('127.0.0.1', 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = run_module(helix_user_info, dict(helix_url='http://127.0.0.1:%d' % server.server_port,
+                                                  helix_username='u', helix_password='redirect-pw-1', login_name=['x']))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result['failed'] is True
+    assert 'HTTP 301, a redirect to https://acme.example.com/api/jwt/login' in result['msg']
+    assert 'redirect-pw-1' not in repr(result)

@@ -1,8 +1,13 @@
 """Faults and lost replies: the end state is the declared one, nothing is duplicated, reruns are no-ops."""
 
+import time
+
 import chaos_scenario
+from ansible_collections.helix.users.plugins.module_utils import bulk
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixConnectionError
 from ansible_collections.helix.users.plugins.modules import helix_user
-from support import connection, run_module, writes
+from simulator import Simulator
+from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module, writes
 
 
 def test_bulk_reconcile_under_chaos_reaches_exactly_the_declared_state(sim):
@@ -41,7 +46,8 @@ def test_an_update_whose_reply_is_lost_is_no_change_on_rerun(sim):
     sim.configure(drop_after_commit=1, drop_after_commit_methods=['PUT'], faults_skip_login=True)
     args = connection(sim, login_name='jdoe', department='Lost', max_retries=0)
     first = run_module(helix_user, args)
-    assert first['failed'] is True and "could not update user 'jdoe'" in first['msg']
+    assert first['failed'] is True and first['action'] == 'unknown' and first['changed'] is True
+    assert "the update of user 'jdoe' may have been applied: its reply was lost" in first['msg']
     assert sim.user('jdoe')['Department'] == 'Lost'  # committed although the reply never came
     sim.clear_log()
     rerun = run_module(helix_user, args)
@@ -63,3 +69,49 @@ def test_past_max_retries_the_failure_says_who_was_done_and_who_not(sim):
     actions = dict((u['login_name'], u['action']) for u in result['users'])
     assert actions == {'new0': 'created', 'new1': 'created', 'jdoe': 'failed', 'Demo': 'failed'}
     assert sim.user('new0') is not None and sim.user('jdoe')['Department'] is None
+
+
+def test_a_tenant_that_dies_mid_run_costs_the_retry_budget_not_the_user_count():
+    """200 creates; the server stops after 30. The run ends soon after, every user done, failed or not attempted."""
+    users = [dict(login_name='dead%04d' % n, full_name='Dead %d' % n, license_type='Read') for n in range(200)]
+    server = Simulator(port=0).start()
+    url = server.url
+    try:
+        chaos_scenario.die_after_writes(server, 30)
+        started = time.monotonic()
+        result = run_module(helix_user, dict(helix_url=url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
+                                             users=users, concurrency=4, max_retries=2))
+        wall = time.monotonic() - started
+    finally:
+        server.stop()
+    summary = result['summary']
+    assert result['failed'] is True
+    assert wall < 20, wall  # 200 users at 4 x (1 + 2 retries with backoff) each would take minutes
+    assert summary['created'] >= 30 and summary['created'] + summary['failed'] + summary['unknown'] == 200
+    not_attempted = [u for u in result['users'] if u.get('msg', '').startswith('not attempted: the tenant stopped answering')]
+    assert len(not_attempted) >= 50
+    assert 'not attempted' in result['msg']
+    assert chaos_scenario.reported_vs_stored(server, result) == []
+
+
+def test_a_create_whose_reply_is_lost_with_no_retries_left_is_found_not_reported_failed(sim):
+    sim.configure(drop_after_commit=10, faults_skip_login=True)
+    users = [dict(login_name='lost%d' % n, full_name='Lost %d' % n, license_type='Read') for n in range(10)]
+    result = run_module(helix_user, connection(sim, users=users, max_retries=0))
+    assert result.get('failed') is not True, result.get('msg')
+    assert result['summary']['created'] == 10
+    assert chaos_scenario.reported_vs_stored(sim, result) == []
+
+
+def test_a_create_whose_reply_is_lost_and_cannot_be_looked_up_is_unknown_not_failed(sim, monkeypatch):
+    # the POST is committed and its reply dropped; the look-up that would confirm it fails too
+    def unreachable(*_args, **_kwargs):
+        raise HelixConnectionError('Listing form User failed after 2 attempt(s): ConnectionRefusedError')
+    monkeypatch.setattr(bulk, 'find_user_id', unreachable)
+    sim.configure(drop_after_commit=1, faults_skip_login=True)
+    result = run_module(helix_user, connection(sim, login_name='maybe', full_name='May Be', license_type='Read',
+                                               max_retries=1))
+    assert result['failed'] is True and result['action'] == 'unknown' and result['changed'] is True
+    assert "the create of user 'maybe' may have been applied" in result['msg']
+    assert 'looking the entry up afterwards failed too' in result['msg']
+    assert sim.user('maybe') is not None  # it was, indeed
