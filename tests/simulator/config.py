@@ -20,6 +20,9 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     server_cap: int = 2000
     default_page_size: int = 0          # 0: no limit sent -> up to server_cap, as real AR does
     group_list_mode: str = "ids"        # "ids" or "as-written"
+    # User form Status labels: "real" (0 Current, 1 Disabled) or "guide" (0 Current, 1 Obsolete,
+    # 2 Proposed, 3 Deleted). "guide" until the collection stops writing Obsolete; then "real".
+    status_labels: str = "guide"
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
@@ -59,7 +62,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
 # Switches that inject faults: reset() turns these off whatever the constructor said.
 FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate", "fail_first", "drop_after_commit")
 RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate")
-CHOICES = {"group_list_mode": ("ids", "as-written")}
+CHOICES = {"group_list_mode": ("ids", "as-written"), "status_labels": ("real", "guide")}
 DEFAULTS = Settings()
 TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}
 

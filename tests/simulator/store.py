@@ -14,7 +14,7 @@ import time
 
 from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FORM_MISSING, NO_ACCESS,
                      NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
-from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM
+from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS
 from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
 
 SYSTEM_USER = "Demo"
@@ -72,7 +72,7 @@ class EntryStore:
 
     def reset(self):
         with self.lock:
-            self.forms = {"User": FormData(USER_FORM), "Group": FormData(GROUP_FORM)}
+            self.forms = {"User": FormData(USER_FORMS[self.settings.status_labels]), "Group": FormData(GROUP_FORM)}
             self.logins = {}
             self._folded = not self.settings.case_sensitive
             groups = self.forms["Group"]
@@ -96,7 +96,7 @@ class EntryStore:
             while self._key(f"{prefix}{start:05d}") in index:
                 start += 1
             now = int(time.time())
-            history = {"Current": {"user": SYSTEM_USER, "timestamp": iso(now)}}
+            history = {0: {"user": SYSTEM_USER, "timestamp": iso(now)}}
             for number in range(start, start + count):
                 login = f"{prefix}{number:05d}"
                 if self._key(login) in index:
@@ -119,7 +119,16 @@ class EntryStore:
         form = self.forms.get(name)
         if form is None:
             raise ARError(404, FORM_MISSING, name)
+        if name == "User":
+            self._follow_status_labels(form)
         return form
+
+    def _follow_status_labels(self, users):
+        """Give the User form the Status labels the settings ask for now (stored indexes stay)."""
+        wanted = USER_FORMS[self.settings.status_labels]
+        if users.definition is not wanted:
+            users.definition = wanted
+            users.rendered.clear()
 
     def list_page(self, form_name, qualification, field_refs, sort, offset, size, user):
         """One page of rendered entries: ([(id, values)], more_rows_exist)."""
@@ -152,7 +161,7 @@ class EntryStore:
     def user(self, login):
         with self.lock:
             values = self._user_values(login)
-            return None if values is None else _detached(self._render(self.forms["User"], values))
+            return None if values is None else _detached(self._render(self.form("User"), values))
 
     def authenticate(self, login, password):
         """'ok', 'bad' (known user, wrong password or not Current) or 'unknown', and the stored login."""
@@ -200,8 +209,8 @@ class EntryStore:
             now = int(time.time())
             new["Last Modified By"], new["Modified Date"] = user, now
             if "Status History" in new and new.get("Status") != old.get("Status"):
-                label = form.definition.field("Status").labels[new["Status"]]
-                new["Status History"] = {**(old.get("Status History") or {}), label: {"user": user, "timestamp": iso(now)}}
+                new["Status History"] = {**(old.get("Status History") or {}),
+                                         new["Status"]: {"user": user, "timestamp": iso(now)}}
             self._unindex(form, old)
             form.entries[entry_id] = new
             form.rendered.pop(entry_id, None)
@@ -233,8 +242,7 @@ class EntryStore:
                        "Last Modified By": user, "Modified Date": now})
         status = form.definition.field("Status History")
         if status and values.get("Status History") is None:
-            label = form.definition.field("Status").labels[values["Status"]]
-            values["Status History"] = {label: {"user": user, "timestamp": iso(now)}}
+            values["Status History"] = {values["Status"]: {"user": user, "timestamp": iso(now)}}
         form.entries[entry_id] = values
         self._index(form, values)
         return entry_id
@@ -410,6 +418,12 @@ class EntryStore:
             return (True, value.casefold() if fold else value)
         return key
 
+    @staticmethod
+    def _history(form, history):
+        """Status History keyed by the Status labels in force (an index without a label stays a number)."""
+        labels = form.definition.field("Status").labels
+        return {str(labels.get(index, index)): dict(change) for index, change in history.items()}
+
     def _render(self, form, values, names=None):
         """API-shaped values (cached per entry); names selects fields."""
         full = form.rendered.get(values["Request ID"])
@@ -424,6 +438,8 @@ class EntryStore:
                         value = iso(value)
                     elif field.kind == "password":
                         value = "***"
+                    elif field.kind == "history":
+                        value = self._history(form, value)
                 full[field.name] = value
             form.rendered[values["Request ID"]] = full
         if names is None:

@@ -5,7 +5,7 @@ import time
 
 import jwt
 
-from sim_helpers import ADMIN, new_user, error_number
+from sim_helpers import ADMIN, deactivated, new_user, error_number
 
 ENTRY = "/api/arsys/v1/entry/User"
 
@@ -116,7 +116,7 @@ def test_form_users_can_log_in(api, sim):
     assert api.login("carol", "nope").status_code == 401
     carol = api.find("'Login Name' = \"carol\"")[0]
     api.login()
-    api.update(carol["Request ID"], {"Status": "Obsolete"})
+    assert api.update(carol["Request ID"], {"Status": deactivated(sim)}).status_code == 204
     assert api.login("carol", "S3cret!x").status_code == 401
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from sim_helpers import error_number, new_user
+from sim_helpers import deactivated, error_number, new_user
 
 USERS = "/api/arsys/v1/entry/User"
 
@@ -22,7 +22,7 @@ def test_seeded_state(sim):
     logins = [(u["Request ID"], u["Login Name"], u["License Type"], u["Status"]) for u in state["users"]]
     assert logins == [("000000000000001", "Demo", "Fixed", "Current"),
                       ("000000000000002", "jdoe", "Fixed", "Current"),
-                      ("000000000000003", "asmith", "Read", "Obsolete")]
+                      ("000000000000003", "asmith", "Read", deactivated(sim))]
     assert state["users"][0]["Password"] == "***" and state["users"][1]["Password"] is None
     assert state["users"][0]["Group List"] == "1;"
     assert state["users"][1]["Group List"] == "1000000001;"
@@ -52,8 +52,8 @@ def test_create_get_update_delete(api, sim):
     values = api.get(entry_id).json()["values"]
     assert values["Email Address"] == "new@example.com"
     assert values["Full Name"] == "Bob Tester"          # partial update keeps the rest
-    assert values["Status"] == "Obsolete"
-    assert set(values["Status History"]) == {"Current", "Obsolete"}
+    assert values["Status"] == deactivated(sim)
+    assert set(values["Status History"]) == {"Current", deactivated(sim)}
 
     assert api.update(entry_id, {"Email Address": ""}).status_code == 204
     assert api.get(entry_id).json()["values"]["Email Address"] is None
