@@ -179,7 +179,7 @@ class SimulatorApp:
             links["next"] = [{"href": self._page_url(request, offset + len(rows), limit)}]
         if offset > 0:
             links["prev"] = [{"href": self._page_url(request, max(0, offset - size), limit)}]
-        entries = [{"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}}
+        entries = [{"values": self._shown(values), "_links": self._entry_links(request, form, entry_id)}
                    for entry_id, values in rows]
         sim.stats.event("lists")
         return json_response({"entries": entries, "_links": links, "numMatches": None})
@@ -191,7 +191,9 @@ class SimulatorApp:
         if request.method == "GET":
             values = store.get(form, entry_id, _field_list(request.args.get("fields")))
             self.sim.stats.event("reads")
-            return json_response({"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}})
+            # The self link names the entry's Request ID, also when the URL used a Login Name.
+            request_id = store.request_id(form, entry_id)
+            return json_response({"values": self._shown(values), "_links": self._entry_links(request, form, request_id)})
         if request.method == "PUT":
             store.update(form, entry_id, self._body_values(request, record), claims["sub"])
             self.sim.stats.event("updates")
@@ -199,6 +201,18 @@ class SimulatorApp:
             store.delete(form, entry_id)
             self.sim.stats.event("deletes")
         return _empty(204)
+
+    def _shown(self, values):
+        """Entry values as the tenant returns them: without Request ID when omit_request_id is set."""
+        if not self.sim.settings.omit_request_id or "Request ID" not in values:
+            return values
+        return {name: value for name, value in values.items() if name != "Request ID"}
+
+    def _entry_links(self, request, form, entry_id):
+        """An entry's "_links": its self href, or {} as the guide's examples show (entry_links off)."""
+        if not self.sim.settings.entry_links:
+            return {}
+        return {"self": [{"href": self._href(request, form, entry_id)}]}
 
     @staticmethod
     def _body_values(request, record):

@@ -23,6 +23,10 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     # User form Status labels: "real" (0 Current, 1 Disabled) or "guide" (0 Current, 1 Obsolete,
     # 2 Proposed, 3 Deleted). "guide" until the collection stops writing Obsolete; then "real".
     status_labels: str = "guide"
+    # Entries as the guide's examples show them: no self link, no Request ID, Login Name as the id.
+    entry_links: bool = True            # False: every entry's "_links" is {}
+    omit_request_id: bool = False       # True: Request ID never in "values", even when asked for
+    login_name_ids: bool = False        # True: /entry/User/{id} also takes the Login Name as {id}
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0

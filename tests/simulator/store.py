@@ -147,10 +147,15 @@ class EntryStore:
         with self.lock:
             form = self.form(form_name)
             names = self._field_names(form, field_refs)
-            values = form.entries.get(entry_id)
+            values = form.entries.get(self._entry_id(form, entry_id))
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
             return self._render(form, values, names)
+
+    def request_id(self, form_name, entry_id):
+        """The Request ID an entry URL's {id} stands for (see login_name_ids)."""
+        with self.lock:
+            return self._entry_id(self.form(form_name), entry_id)
 
     def rows(self, form_name):
         """All entries of a form, rendered (copies)."""
@@ -196,6 +201,7 @@ class EntryStore:
     def update(self, form_name, entry_id, raw, user):
         with self.lock:
             form = self._writable(form_name)
+            entry_id = self._entry_id(form, entry_id)
             old = form.entries.get(entry_id)
             if old is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
@@ -221,7 +227,7 @@ class EntryStore:
             form = self._writable(form_name)
             if form_name == "User" and not self.settings.delete_allowed:
                 raise ARError(403, NO_ACCESS, "delete is not allowed on the User form")
-            values = form.entries.pop(entry_id, None)
+            values = form.entries.pop(self._entry_id(form, entry_id), None)
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
             form.rendered.pop(entry_id, None)
@@ -234,6 +240,13 @@ class EntryStore:
         if not form.definition.writable:
             raise ARError(403, NO_ACCESS, f"the {form_name} form is read-only for this user")
         return form
+
+    def _entry_id(self, form, entry_id):
+        """The Request ID an entry URL names: itself, or (login_name_ids, User form) a Login Name's entry."""
+        if entry_id in form.entries or not self.settings.login_name_ids or form.definition.name != "User":
+            return entry_id
+        holders = self._login_index().get(self._key(entry_id), ())
+        return holders[0] if holders else entry_id
 
     def _insert(self, form, values, user, now=None):
         now = int(time.time()) if now is None else now
