@@ -19,6 +19,8 @@ ENTRY_PATH = "/api/arsys/v1/entry/"
 LOG = logging.getLogger("simulator")
 
 _ROUTES = Map([
+    Rule("/api/about", endpoint="about", methods=["GET"]),
+    Rule("/api/version", endpoint="version", methods=["GET"]),
     Rule("/api/jwt/login", endpoint="login", methods=["POST"]),
     Rule("/api/jwt/logout", endpoint="logout", methods=["POST"]),
     Rule("/api/arsys/v1/entry/<form>", endpoint="entries", methods=["GET", "POST"]),
@@ -36,6 +38,11 @@ _SSO_PAGE = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
              "<input name=\"user\"><input name=\"password\" type=\"password\"><button>Sign in</button>"
              "</form></body></html>")
 _SECRET_PARAMS = ("password", "token", "jwt")
+# What a tenant that refuses plain HTTP answers: not an AR error array, and only these paths escape it.
+HTTP_REFUSAL = {"message": "Access forbidden", "code": 403, "transient": False}
+_OPEN_OVER_HTTP = ("/api/about", "/api/version")
+# The "server" /api/about and /api/version describe (a shape of the simulator's own).
+SERVER_VERSION = "25.1.00"
 
 
 class AuthFailure(ARError):
@@ -97,6 +104,9 @@ class SimulatorApp:
         return response
 
     def _dispatch(self, request, record):
+        if self._refused_over_http(request):
+            self.sim.stats.event("http_refusals")
+            return json_response(HTTP_REFUSAL, 403)
         try:
             endpoint, args = _ROUTES.bind_to_environ(request.environ).match()
             return getattr(self, "_" + endpoint)(request, record, **args)
@@ -112,6 +122,12 @@ class SimulatorApp:
             LOG.exception("simulator error on %s %s", request.method, request.path)
             return self._error(ARError(500, BAD_REQUEST, "internal simulator error"))
 
+    def _refused_over_http(self, request):
+        """refuse_http: a plain-HTTP request other than GET /api/about or /api/version."""
+        if not self.sim.settings.refuse_http or request.environ["wsgi.url_scheme"] != "http":
+            return False
+        return not (request.method == "GET" and request.path.rstrip("/") in _OPEN_OVER_HTTP)
+
     def _error(self, exc):
         if isinstance(exc, AuthFailure) and self.sim.settings.html_401:
             return Response(_SSO_PAGE, 401, mimetype="text/html")
@@ -125,6 +141,13 @@ class SimulatorApp:
             raise AuthFailure(exc.reason) from None
         record["user"] = claims["sub"]
         return claims
+
+    def _about(self, request, record):  # pylint: disable=unused-argument
+        return json_response({"name": "AR System REST API", "product": "BMC Helix simulator",
+                              "version": SERVER_VERSION, "apiVersions": ["v1"]})
+
+    def _version(self, request, record):  # pylint: disable=unused-argument
+        return json_response({"version": SERVER_VERSION})
 
     def _login(self, request, record):
         sim = self.sim
