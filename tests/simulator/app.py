@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
+from .errors import ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
 from .faults import truncated_json
 from .tokens import TokenError
 
@@ -77,7 +77,9 @@ class SimulatorApp:
         started = time.time()
         record = {"seq": None, "time": started, "method": request.method, "path": request.path,
                   "query": _safe_query(request), "status": None, "fault": None, "form": None,
-                  "entry_id": None, "body_fields": None, "values": None, "user": None}
+                  "entry_id": None, "body_fields": None, "values": None, "user": None,
+                  # So tests can check the client sends it; a timeout in seconds, never a secret.
+                  "ar_timeout": request.headers.get("X-AR-Timeout")}
         faultable = sim.faults.applies(request.path)
         delay = sim.faults.delay() if faultable else 0.0
         if delay:
@@ -156,6 +158,10 @@ class SimulatorApp:
         if not username or password is None:
             sim.stats.event("login_failures")
             raise ARError(400, BAD_REQUEST, "username and password are required")
+        if self._marked_invalid(username):
+            # Refused whatever the password: the account itself is barred, not the credentials.
+            sim.stats.event("login_failures")
+            raise ARError(401, ACCOUNT_INVALID, None)
         headers = {}
         if sim.settings.admin_users.get(username) == password:
             subject = username
@@ -171,6 +177,13 @@ class SimulatorApp:
         sim.stats.event("logins")
         token = sim.tokens.issue(subject, sim.settings.token_lifetime)
         return Response(token, 200, headers=headers, mimetype="text/plain")
+
+    def _marked_invalid(self, login):
+        """invalid_accounts holds this login (compared with the server's case rule)."""
+        settings = self.sim.settings
+        if settings.case_sensitive:
+            return login in settings.invalid_accounts
+        return login.casefold() in {account.casefold() for account in settings.invalid_accounts}
 
     def _logout(self, request, record):
         try:

@@ -15,6 +15,7 @@ NO_SUCH_FIELD = 314
 NO_ACCESS = 333
 DUPLICATE = 382
 AUTH_FAILED = 623
+ACCOUNT_INVALID = 624
 BAD_REQUEST = 1291
 BAD_QUALIFICATION = 1587
 SERVER_BUSY = 9093
@@ -33,6 +34,7 @@ TEXTS = {
     NO_ACCESS: "No access to perform this operation on this form",
     DUPLICATE: "The value(s) for this entry violate a unique index that has been defined for this form",
     AUTH_FAILED: "Authentication failed",
+    ACCOUNT_INVALID: "Authentication failed: the user account is marked invalid",
     BAD_REQUEST: "The request is not valid",
     BAD_QUALIFICATION: "Syntax error in qualification",
     SERVER_BUSY: "The server is busy: too many requests",

@@ -61,7 +61,7 @@ def test_log_records(api, sim):
     assert update["method"] == "PUT" and update["values"] == {"Phone Number": "1"}
     for record in log:
         assert {"seq", "time", "method", "path", "query", "status", "fault", "form", "entry_id",
-                "body_fields", "values", "user"} <= set(record)
+                "body_fields", "values", "user", "ar_timeout"} <= set(record)
     assert api.session.delete(api.url("/__sim/log")).status_code == 204
     assert sim.log == []
 
@@ -129,3 +129,16 @@ def test_keep_alive_and_nodelay(sim):
     # Headers and body go out in two writes: without TCP_NODELAY each request stalls ~40 ms.
     assert time.perf_counter() - started < 0.4
     connection.close()
+
+
+def test_log_records_the_ar_timeout_header(api, sim):
+    api.login()
+    api.request("GET", "/api/arsys/v1/entry/User", headers={**api.headers(), "X-AR-Timeout": "90"})
+    api.request("GET", "/api/arsys/v1/entry/User/000000000000002", headers={**api.headers(), "X-AR-Timeout": "thirty"})
+    api.session.post(api.url("/api/jwt/login"), data={"username": "Demo", "password": "x"}, headers={"X-AR-Timeout": "5"})
+    sim.configure(rate_503=1.0)
+    api.request("GET", "/api/arsys/v1/entry/User", headers={**api.headers(), "X-AR-Timeout": "7"})  # faulted: logged too
+    records = sim.log
+    assert [r["ar_timeout"] for r in records] == [None, "90", "thirty", "5", "7"]
+    assert records[-1]["fault"] == "rate_503"
+    assert "Authorization" not in repr(records) and api.token not in repr(records)
