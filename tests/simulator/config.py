@@ -29,6 +29,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     login_name_ids: bool = False        # True: /entry/User/{id} also takes the Login Name as {id}
     refuse_http: bool = False           # True: over plain HTTP only GET /api/about and /api/version answer
     invalid_accounts: list = field(default_factory=list)   # logins refused with 401 + AR 624
+    forbidden_fields: list = field(default_factory=list)   # fields (names or ids) a write may not set: 400 + AR 333
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0

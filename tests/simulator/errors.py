@@ -12,7 +12,8 @@ FORM_MISSING = 303
 BAD_VALUE = 306
 REQUIRED_MISSING = 307
 NO_SUCH_FIELD = 314
-NO_ACCESS = 333
+FIELD_NO_ACCESS = 333
+FORM_NO_ACCESS = 353
 DUPLICATE = 382
 AUTH_FAILED = 623
 ACCOUNT_INVALID = 624
@@ -31,7 +32,8 @@ TEXTS = {
     REQUIRED_MISSING: "Required field (without a default) not specified",
     NO_SUCH_FIELD: "Field does not exist on current form",
     READ_ONLY: "The field is read-only and cannot be set",
-    NO_ACCESS: "No access to perform this operation on this form",
+    FIELD_NO_ACCESS: "No access to field",
+    FORM_NO_ACCESS: "No access to form",
     DUPLICATE: "The value(s) for this entry violate a unique index that has been defined for this form",
     AUTH_FAILED: "Authentication failed",
     ACCOUNT_INVALID: "Authentication failed: the user account is marked invalid",

@@ -12,8 +12,8 @@ import os
 import threading
 import time
 
-from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FORM_MISSING, NO_ACCESS,
-                     NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
+from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FIELD_NO_ACCESS, FORM_MISSING,
+                     FORM_NO_ACCESS, NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
 from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS
 from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
 
@@ -85,7 +85,7 @@ class EntryStore:
                 password = self.settings.admin_users.get(seed["Login Name"])
                 if password:
                     seed["Password"] = password
-                self.create("User", seed, SYSTEM_USER)
+                self.create("User", seed, SYSTEM_USER, seeding=True)
 
     def seed_users(self, count, prefix="user", password=None):
         """Add count valid users prefix00001.. quickly, bypassing per-field validation."""
@@ -185,11 +185,11 @@ class EntryStore:
 
     # ------------------------------------------------------------ writes
 
-    def create(self, form_name, raw, user):
-        """Validate and insert; return the new Request ID."""
+    def create(self, form_name, raw, user, seeding=False):
+        """Validate and insert; return the new Request ID. Seeding skips field permissions."""
         with self.lock:
             form = self._writable(form_name)
-            changes = self._convert(form, raw)
+            changes = self._convert(form, raw, check_permissions=not seeding)
             values = {f.name: f.default for f in form.definition.fields}
             values.update(changes)
             for field in form.definition.fields:
@@ -226,7 +226,7 @@ class EntryStore:
         with self.lock:
             form = self._writable(form_name)
             if form_name == "User" and not self.settings.delete_allowed:
-                raise ARError(403, NO_ACCESS, "delete is not allowed on the User form")
+                raise ARError(403, FORM_NO_ACCESS, "delete is not allowed on the User form")
             values = form.entries.pop(self._entry_id(form, entry_id), None)
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
@@ -238,7 +238,7 @@ class EntryStore:
     def _writable(self, form_name):
         form = self.form(form_name)
         if not form.definition.writable:
-            raise ARError(403, NO_ACCESS, f"the {form_name} form is read-only for this user")
+            raise ARError(403, FORM_NO_ACCESS, f"the {form_name} form is read-only for this user")
         return form
 
     def _entry_id(self, form, entry_id):
@@ -260,7 +260,7 @@ class EntryStore:
         self._index(form, values)
         return entry_id
 
-    def _convert(self, form, raw):
+    def _convert(self, form, raw, check_permissions=True):
         """API values -> stored values, raising the AR error a tenant gives for bad input."""
         if not isinstance(raw, dict):
             raise ARError(400, BAD_REQUEST, 'the body must be {"values": {...}}')
@@ -270,9 +270,13 @@ class EntryStore:
             if field is None:
                 raise ARError(400, NO_SUCH_FIELD, f"'{ref}' is not a field of form {form.definition.name}")
             fields.append((field, raw[ref]))
+        forbidden = set(self.settings.forbidden_fields) if check_permissions else set()
         for field, unused_value in fields:
             if field.readonly:
                 raise ARError(400, READ_ONLY, f"{field.name} ({field.id})")
+            if field.name in forbidden or str(field.id) in forbidden:
+                # A field permission, answered as AR does: 400 with message 333, the field appended.
+                raise ARError(400, FIELD_NO_ACCESS, field.name)
         return {field.name: self._convert_value(field, value) for field, value in fields}
 
     def _convert_value(self, field, value):

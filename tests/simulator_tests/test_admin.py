@@ -6,6 +6,7 @@ import time
 import requests
 
 from simulator import Simulator
+from simulator.config import Settings
 
 from sim_helpers import Api, new_user
 
@@ -142,3 +143,27 @@ def test_log_records_the_ar_timeout_header(api, sim):
     assert [r["ar_timeout"] for r in records] == [None, "90", "thirty", "5", "7"]
     assert records[-1]["fault"] == "rate_503"
     assert "Authorization" not in repr(records) and api.token not in repr(records)
+
+
+# The switches of the real-tenant work, each set away from its default.
+TENANT_SWITCHES = {"status_labels": "real" if Settings().status_labels == "guide" else "guide",
+                   "entry_links": False, "omit_request_id": True, "login_name_ids": True, "refuse_http": True,
+                   "invalid_accounts": ["jdoe"], "forbidden_fields": ["Group List", "Status"]}
+
+
+def test_reset_restores_every_tenant_switch_to_the_constructor_value():
+    with Simulator(port=0, **TENANT_SWITCHES) as sim:
+        defaults = {name: getattr(Settings(), name) for name in TENANT_SWITCHES}
+        sim.configure(**defaults)
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == defaults
+        sim.reset()
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == TENANT_SWITCHES
+        sim.settings.invalid_accounts.append("asmith")           # the initial copy is not shared
+        sim.reset()
+        assert sim.settings.invalid_accounts == ["jdoe"]
+        assert sim.user("Demo")["Group List"] == "1;"              # seeding ignores forbidden_fields
+    with Simulator(port=0) as sim:
+        sim.configure(**TENANT_SWITCHES)
+        sim.reset()
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == \
+            {name: getattr(Settings(), name) for name in TENANT_SWITCHES}
