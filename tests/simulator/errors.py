@@ -4,7 +4,7 @@ Every AR error body is a JSON array of message objects; ARError holds one of the
 plus the HTTP status the simulator answers with.
 """
 
-# Message numbers a real tenant uses (see AR-API-FACTS.md); texts follow AR wording.
+# Message numbers a real tenant uses (see docs/ar-api.md, "Error bodies and numbers"); texts follow AR wording.
 NO_SUCH_USER = 59
 RPC_TIMEOUT = 93
 ENTRY_MISSING = 302
