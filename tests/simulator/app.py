@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
+from .errors import ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
 from .faults import truncated_json
 from .tokens import TokenError
 
@@ -19,6 +19,8 @@ ENTRY_PATH = "/api/arsys/v1/entry/"
 LOG = logging.getLogger("simulator")
 
 _ROUTES = Map([
+    Rule("/api/about", endpoint="about", methods=["GET"]),
+    Rule("/api/version", endpoint="version", methods=["GET"]),
     Rule("/api/jwt/login", endpoint="login", methods=["POST"]),
     Rule("/api/jwt/logout", endpoint="logout", methods=["POST"]),
     Rule("/api/arsys/v1/entry/<form>", endpoint="entries", methods=["GET", "POST"]),
@@ -36,6 +38,11 @@ _SSO_PAGE = ("<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
              "<input name=\"user\"><input name=\"password\" type=\"password\"><button>Sign in</button>"
              "</form></body></html>")
 _SECRET_PARAMS = ("password", "token", "jwt")
+# What a tenant that refuses plain HTTP answers: not an AR error array, and only these paths escape it.
+HTTP_REFUSAL = {"message": "Access forbidden", "code": 403, "transient": False}
+_OPEN_OVER_HTTP = ("/api/about", "/api/version")
+# The "server" /api/about and /api/version describe (a shape of the simulator's own).
+SERVER_VERSION = "25.1.00"
 
 
 class AuthFailure(ARError):
@@ -70,7 +77,9 @@ class SimulatorApp:
         started = time.time()
         record = {"seq": None, "time": started, "method": request.method, "path": request.path,
                   "query": _safe_query(request), "status": None, "fault": None, "form": None,
-                  "entry_id": None, "body_fields": None, "values": None, "user": None}
+                  "entry_id": None, "body_fields": None, "values": None, "user": None,
+                  # So tests can check the client sends it; a timeout in seconds, never a secret.
+                  "ar_timeout": request.headers.get("X-AR-Timeout")}
         faultable = sim.faults.applies(request.path)
         delay = sim.faults.delay() if faultable else 0.0
         if delay:
@@ -97,6 +106,9 @@ class SimulatorApp:
         return response
 
     def _dispatch(self, request, record):
+        if self._refused_over_http(request):
+            self.sim.stats.event("http_refusals")
+            return json_response(HTTP_REFUSAL, 403)
         try:
             endpoint, args = _ROUTES.bind_to_environ(request.environ).match()
             return getattr(self, "_" + endpoint)(request, record, **args)
@@ -112,6 +124,12 @@ class SimulatorApp:
             LOG.exception("simulator error on %s %s", request.method, request.path)
             return self._error(ARError(500, BAD_REQUEST, "internal simulator error"))
 
+    def _refused_over_http(self, request):
+        """refuse_http: a plain-HTTP request other than GET /api/about or /api/version."""
+        if not self.sim.settings.refuse_http or request.environ["wsgi.url_scheme"] != "http":
+            return False
+        return not (request.method == "GET" and request.path.rstrip("/") in _OPEN_OVER_HTTP)
+
     def _error(self, exc):
         if isinstance(exc, AuthFailure) and self.sim.settings.html_401:
             return Response(_SSO_PAGE, 401, mimetype="text/html")
@@ -126,6 +144,13 @@ class SimulatorApp:
         record["user"] = claims["sub"]
         return claims
 
+    def _about(self, request, record):  # pylint: disable=unused-argument
+        return json_response({"name": "AR System REST API", "product": "BMC Helix simulator",
+                              "version": SERVER_VERSION, "apiVersions": ["v1"]})
+
+    def _version(self, request, record):  # pylint: disable=unused-argument
+        return json_response({"version": SERVER_VERSION})
+
     def _login(self, request, record):
         sim = self.sim
         username, password = request.form.get("username"), request.form.get("password")
@@ -133,6 +158,10 @@ class SimulatorApp:
         if not username or password is None:
             sim.stats.event("login_failures")
             raise ARError(400, BAD_REQUEST, "username and password are required")
+        if self._marked_invalid(username):
+            # Refused whatever the password: the account itself is barred, not the credentials.
+            sim.stats.event("login_failures")
+            raise ARError(401, ACCOUNT_INVALID, None)
         headers = {}
         if sim.settings.admin_users.get(username) == password:
             subject = username
@@ -148,6 +177,13 @@ class SimulatorApp:
         sim.stats.event("logins")
         token = sim.tokens.issue(subject, sim.settings.token_lifetime)
         return Response(token, 200, headers=headers, mimetype="text/plain")
+
+    def _marked_invalid(self, login):
+        """invalid_accounts holds this login (compared with the server's case rule)."""
+        settings = self.sim.settings
+        if settings.case_sensitive:
+            return login in settings.invalid_accounts
+        return login.casefold() in {account.casefold() for account in settings.invalid_accounts}
 
     def _logout(self, request, record):
         try:
@@ -179,7 +215,7 @@ class SimulatorApp:
             links["next"] = [{"href": self._page_url(request, offset + len(rows), limit)}]
         if offset > 0:
             links["prev"] = [{"href": self._page_url(request, max(0, offset - size), limit)}]
-        entries = [{"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}}
+        entries = [{"values": self._shown(values), "_links": self._entry_links(request, form, entry_id)}
                    for entry_id, values in rows]
         sim.stats.event("lists")
         return json_response({"entries": entries, "_links": links, "numMatches": None})
@@ -191,7 +227,9 @@ class SimulatorApp:
         if request.method == "GET":
             values = store.get(form, entry_id, _field_list(request.args.get("fields")))
             self.sim.stats.event("reads")
-            return json_response({"values": values, "_links": {"self": [{"href": self._href(request, form, entry_id)}]}})
+            # The self link names the entry's Request ID, also when the URL used a Login Name.
+            request_id = store.request_id(form, entry_id)
+            return json_response({"values": self._shown(values), "_links": self._entry_links(request, form, request_id)})
         if request.method == "PUT":
             store.update(form, entry_id, self._body_values(request, record), claims["sub"])
             self.sim.stats.event("updates")
@@ -199,6 +237,18 @@ class SimulatorApp:
             store.delete(form, entry_id)
             self.sim.stats.event("deletes")
         return _empty(204)
+
+    def _shown(self, values):
+        """Entry values as the tenant returns them: without Request ID when omit_request_id is set."""
+        if not self.sim.settings.omit_request_id or "Request ID" not in values:
+            return values
+        return {name: value for name, value in values.items() if name != "Request ID"}
+
+    def _entry_links(self, request, form, entry_id):
+        """An entry's "_links": its self href, or {} as the guide's examples show (entry_links off)."""
+        if not self.sim.settings.entry_links:
+            return {}
+        return {"self": [{"href": self._href(request, form, entry_id)}]}
 
     @staticmethod
     def _body_values(request, record):

@@ -20,6 +20,16 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     server_cap: int = 2000
     default_page_size: int = 0          # 0: no limit sent -> up to server_cap, as real AR does
     group_list_mode: str = "ids"        # "ids" or "as-written"
+    # User form Status labels: "real" (0 Current, 1 Disabled) or "guide" (0 Current, 1 Obsolete,
+    # 2 Proposed, 3 Deleted). "guide" until the collection stops writing Obsolete; then "real".
+    status_labels: str = "guide"
+    # Entries as the guide's examples show them: no self link, no Request ID, Login Name as the id.
+    entry_links: bool = True            # False: every entry's "_links" is {}
+    omit_request_id: bool = False       # True: Request ID never in "values", even when asked for
+    login_name_ids: bool = False        # True: /entry/User/{id} also takes the Login Name as {id}
+    refuse_http: bool = False           # True: over plain HTTP only GET /api/about and /api/version answer
+    invalid_accounts: list = field(default_factory=list)   # logins refused with 401 + AR 624
+    forbidden_fields: list = field(default_factory=list)   # fields (names or ids) a write may not set: 400 + AR 333
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
@@ -59,7 +69,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
 # Switches that inject faults: reset() turns these off whatever the constructor said.
 FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate", "fail_first", "drop_after_commit")
 RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate")
-CHOICES = {"group_list_mode": ("ids", "as-written")}
+CHOICES = {"group_list_mode": ("ids", "as-written"), "status_labels": ("real", "guide")}
 DEFAULTS = Settings()
 TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}
 

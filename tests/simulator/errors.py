@@ -4,7 +4,7 @@ Every AR error body is a JSON array of message objects; ARError holds one of the
 plus the HTTP status the simulator answers with.
 """
 
-# Message numbers a real tenant uses (see AR-API-FACTS.md); texts follow AR wording.
+# Message numbers a real tenant uses (see docs/ar-api.md, "Error bodies and numbers"); texts follow AR wording.
 NO_SUCH_USER = 59
 RPC_TIMEOUT = 93
 ENTRY_MISSING = 302
@@ -12,9 +12,11 @@ FORM_MISSING = 303
 BAD_VALUE = 306
 REQUIRED_MISSING = 307
 NO_SUCH_FIELD = 314
-NO_ACCESS = 333
+FIELD_NO_ACCESS = 333
+FORM_NO_ACCESS = 353
 DUPLICATE = 382
 AUTH_FAILED = 623
+ACCOUNT_INVALID = 624
 BAD_REQUEST = 1291
 BAD_QUALIFICATION = 1587
 SERVER_BUSY = 9093
@@ -30,9 +32,11 @@ TEXTS = {
     REQUIRED_MISSING: "Required field (without a default) not specified",
     NO_SUCH_FIELD: "Field does not exist on current form",
     READ_ONLY: "The field is read-only and cannot be set",
-    NO_ACCESS: "No access to perform this operation on this form",
+    FIELD_NO_ACCESS: "No access to field",
+    FORM_NO_ACCESS: "No access to form",
     DUPLICATE: "The value(s) for this entry violate a unique index that has been defined for this form",
     AUTH_FAILED: "Authentication failed",
+    ACCOUNT_INVALID: "Authentication failed: the user account is marked invalid",
     BAD_REQUEST: "The request is not valid",
     BAD_QUALIFICATION: "Syntax error in qualification",
     SERVER_BUSY: "The server is busy: too many requests",

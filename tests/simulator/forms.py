@@ -1,11 +1,15 @@
 """Field definitions of the User and Group forms, and the seeded initial data."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
 class FieldDef:  # pylint: disable=too-many-instance-attributes
-    """One form field. kind: char, grouplist, selection, integer, date, object, password."""
+    """One form field. kind: char, grouplist, selection, integer, date, object, password, history.
+
+    history (Status History) is stored as {status index: {"user", "timestamp"}} and read with
+    the Status labels as keys.
+    """
 
     name: str
     id: int
@@ -32,7 +36,12 @@ class FormDef:
         return self._by_name.get(ref) or self._by_id.get(ref.strip())
 
 
-STATUS = {0: "Current", 1: "Obsolete", 2: "Proposed", 3: "Deleted"}
+# Status labels of the User form, by the status_labels setting: real User forms have two,
+# the third-party guide documents four. Entries store the index, so either set reads them.
+STATUS_LABELS = {
+    "real": {0: "Current", 1: "Disabled"},
+    "guide": {0: "Current", 1: "Obsolete", 2: "Proposed", 3: "Deleted"},
+}
 NOTIFY = {0: "None", 1: "Alert", 2: "Email"}
 LICENSE = {0: "Read", 1: "Fixed", 2: "Floating", 3: "Restricted Read"}
 FULL_TEXT_LICENSE = {0: "None", 1: "Fixed", 2: "Floating"}
@@ -50,9 +59,9 @@ _CORE = (
 )
 
 USER_FORM = FormDef("User", _CORE + (
-    FieldDef("Status", 7, kind="selection", labels=STATUS, default=0),
+    FieldDef("Status", 7, kind="selection", labels=STATUS_LABELS["guide"], default=0),
     FieldDef("Full Name", 8, required=True),
-    FieldDef("Status History", 15, kind="object", readonly=True),
+    FieldDef("Status History", 15, kind="history", readonly=True),
     FieldDef("Login Name", 101, required=True),
     FieldDef("Password", 102, kind="password"),
     FieldDef("Email Address", 103),
@@ -69,6 +78,17 @@ USER_FORM = FormDef("User", _CORE + (
     FieldDef("Time Zone", 1000000021),
     FieldDef("Phone Number", 1000000056),
 ))
+
+
+
+def _with_status_labels(form, labels):
+    """A copy of form whose Status selection has these labels."""
+    return FormDef(form.name, (replace(f, labels=labels) if f.name == "Status" else f for f in form.fields),
+                   form.writable)
+
+
+# The User form under each status_labels choice (USER_FORM itself has the guide's labels).
+USER_FORMS = {choice: _with_status_labels(USER_FORM, labels) for choice, labels in STATUS_LABELS.items()}
 
 GROUP_FORM = FormDef("Group", _CORE + (
     FieldDef("Long Group Name", 8),
@@ -96,13 +116,14 @@ SEED_GROUPS = (
 )
 
 # Seeded users as API-style values (labels); Demo's Password comes from admin_users.
+# Status is an index: asmith is deactivated and reads "Disabled" or "Obsolete" by status_labels.
 SEED_USERS = (
     {"Login Name": "Demo", "Full Name": "Demo", "First Name": "Demo", "Last Name": "User",
      "Email Address": "demo@example.com", "License Type": "Fixed", "Group List": "1;", "Status": "Current"},
     {"Login Name": "jdoe", "Full Name": "John Doe", "First Name": "John", "Last Name": "Doe",
      "Email Address": "jdoe@example.com", "License Type": "Fixed", "Group List": "1000000001;", "Status": "Current"},
     {"Login Name": "asmith", "Full Name": "Alice Smith", "First Name": "Alice", "Last Name": "Smith",
-     "Email Address": "asmith@example.com", "License Type": "Read", "Status": "Obsolete"},
+     "Email Address": "asmith@example.com", "License Type": "Read", "Status": 1},
 )
 
 # Groups handed out round-robin to bulk-seeded users.

@@ -63,4 +63,4 @@ class Stats:
 
 # Per-operation counters always present in the snapshot (zero when nothing happened).
 EVENTS = ("logins", "login_failures", "guest_logins", "logouts", "auth_failures",
-          "lists", "reads", "creates", "updates", "deletes", "errors")
+          "lists", "reads", "creates", "updates", "deletes", "errors", "http_refusals")

@@ -12,9 +12,9 @@ import os
 import threading
 import time
 
-from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FORM_MISSING, NO_ACCESS,
-                     NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
-from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM
+from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FIELD_NO_ACCESS, FORM_MISSING,
+                     FORM_NO_ACCESS, NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
+from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS
 from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
 
 SYSTEM_USER = "Demo"
@@ -72,7 +72,7 @@ class EntryStore:
 
     def reset(self):
         with self.lock:
-            self.forms = {"User": FormData(USER_FORM), "Group": FormData(GROUP_FORM)}
+            self.forms = {"User": FormData(USER_FORMS[self.settings.status_labels]), "Group": FormData(GROUP_FORM)}
             self.logins = {}
             self._folded = not self.settings.case_sensitive
             groups = self.forms["Group"]
@@ -85,7 +85,7 @@ class EntryStore:
                 password = self.settings.admin_users.get(seed["Login Name"])
                 if password:
                     seed["Password"] = password
-                self.create("User", seed, SYSTEM_USER)
+                self.create("User", seed, SYSTEM_USER, seeding=True)
 
     def seed_users(self, count, prefix="user", password=None):
         """Add count valid users prefix00001.. quickly, bypassing per-field validation."""
@@ -96,7 +96,7 @@ class EntryStore:
             while self._key(f"{prefix}{start:05d}") in index:
                 start += 1
             now = int(time.time())
-            history = {"Current": {"user": SYSTEM_USER, "timestamp": iso(now)}}
+            history = {0: {"user": SYSTEM_USER, "timestamp": iso(now)}}
             for number in range(start, start + count):
                 login = f"{prefix}{number:05d}"
                 if self._key(login) in index:
@@ -119,7 +119,16 @@ class EntryStore:
         form = self.forms.get(name)
         if form is None:
             raise ARError(404, FORM_MISSING, name)
+        if name == "User":
+            self._follow_status_labels(form)
         return form
+
+    def _follow_status_labels(self, users):
+        """Give the User form the Status labels the settings ask for now (stored indexes stay)."""
+        wanted = USER_FORMS[self.settings.status_labels]
+        if users.definition is not wanted:
+            users.definition = wanted
+            users.rendered.clear()
 
     def list_page(self, form_name, qualification, field_refs, sort, offset, size, user):
         """One page of rendered entries: ([(id, values)], more_rows_exist)."""
@@ -138,10 +147,15 @@ class EntryStore:
         with self.lock:
             form = self.form(form_name)
             names = self._field_names(form, field_refs)
-            values = form.entries.get(entry_id)
+            values = form.entries.get(self._entry_id(form, entry_id))
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
             return self._render(form, values, names)
+
+    def request_id(self, form_name, entry_id):
+        """The Request ID an entry URL's {id} stands for (see login_name_ids)."""
+        with self.lock:
+            return self._entry_id(self.form(form_name), entry_id)
 
     def rows(self, form_name):
         """All entries of a form, rendered (copies)."""
@@ -152,7 +166,7 @@ class EntryStore:
     def user(self, login):
         with self.lock:
             values = self._user_values(login)
-            return None if values is None else _detached(self._render(self.forms["User"], values))
+            return None if values is None else _detached(self._render(self.form("User"), values))
 
     def authenticate(self, login, password):
         """'ok', 'bad' (known user, wrong password or not Current) or 'unknown', and the stored login."""
@@ -171,11 +185,11 @@ class EntryStore:
 
     # ------------------------------------------------------------ writes
 
-    def create(self, form_name, raw, user):
-        """Validate and insert; return the new Request ID."""
+    def create(self, form_name, raw, user, seeding=False):
+        """Validate and insert; return the new Request ID. Seeding skips field permissions."""
         with self.lock:
             form = self._writable(form_name)
-            changes = self._convert(form, raw)
+            changes = self._convert(form, raw, check_permissions=not seeding)
             values = {f.name: f.default for f in form.definition.fields}
             values.update(changes)
             for field in form.definition.fields:
@@ -187,6 +201,7 @@ class EntryStore:
     def update(self, form_name, entry_id, raw, user):
         with self.lock:
             form = self._writable(form_name)
+            entry_id = self._entry_id(form, entry_id)
             old = form.entries.get(entry_id)
             if old is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
@@ -200,8 +215,8 @@ class EntryStore:
             now = int(time.time())
             new["Last Modified By"], new["Modified Date"] = user, now
             if "Status History" in new and new.get("Status") != old.get("Status"):
-                label = form.definition.field("Status").labels[new["Status"]]
-                new["Status History"] = {**(old.get("Status History") or {}), label: {"user": user, "timestamp": iso(now)}}
+                new["Status History"] = {**(old.get("Status History") or {}),
+                                         new["Status"]: {"user": user, "timestamp": iso(now)}}
             self._unindex(form, old)
             form.entries[entry_id] = new
             form.rendered.pop(entry_id, None)
@@ -211,8 +226,8 @@ class EntryStore:
         with self.lock:
             form = self._writable(form_name)
             if form_name == "User" and not self.settings.delete_allowed:
-                raise ARError(403, NO_ACCESS, "delete is not allowed on the User form")
-            values = form.entries.pop(entry_id, None)
+                raise ARError(403, FORM_NO_ACCESS, "delete is not allowed on the User form")
+            values = form.entries.pop(self._entry_id(form, entry_id), None)
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
             form.rendered.pop(entry_id, None)
@@ -223,8 +238,15 @@ class EntryStore:
     def _writable(self, form_name):
         form = self.form(form_name)
         if not form.definition.writable:
-            raise ARError(403, NO_ACCESS, f"the {form_name} form is read-only for this user")
+            raise ARError(403, FORM_NO_ACCESS, f"the {form_name} form is read-only for this user")
         return form
+
+    def _entry_id(self, form, entry_id):
+        """The Request ID an entry URL names: itself, or (login_name_ids, User form) a Login Name's entry."""
+        if entry_id in form.entries or not self.settings.login_name_ids or form.definition.name != "User":
+            return entry_id
+        holders = self._login_index().get(self._key(entry_id), ())
+        return holders[0] if holders else entry_id
 
     def _insert(self, form, values, user, now=None):
         now = int(time.time()) if now is None else now
@@ -233,13 +255,12 @@ class EntryStore:
                        "Last Modified By": user, "Modified Date": now})
         status = form.definition.field("Status History")
         if status and values.get("Status History") is None:
-            label = form.definition.field("Status").labels[values["Status"]]
-            values["Status History"] = {label: {"user": user, "timestamp": iso(now)}}
+            values["Status History"] = {values["Status"]: {"user": user, "timestamp": iso(now)}}
         form.entries[entry_id] = values
         self._index(form, values)
         return entry_id
 
-    def _convert(self, form, raw):
+    def _convert(self, form, raw, check_permissions=True):
         """API values -> stored values, raising the AR error a tenant gives for bad input."""
         if not isinstance(raw, dict):
             raise ARError(400, BAD_REQUEST, 'the body must be {"values": {...}}')
@@ -249,9 +270,13 @@ class EntryStore:
             if field is None:
                 raise ARError(400, NO_SUCH_FIELD, f"'{ref}' is not a field of form {form.definition.name}")
             fields.append((field, raw[ref]))
+        forbidden = set(self.settings.forbidden_fields) if check_permissions else set()
         for field, unused_value in fields:
             if field.readonly:
                 raise ARError(400, READ_ONLY, f"{field.name} ({field.id})")
+            if field.name in forbidden or str(field.id) in forbidden:
+                # A field permission, answered as AR does: 400 with message 333, the field appended.
+                raise ARError(400, FIELD_NO_ACCESS, field.name)
         return {field.name: self._convert_value(field, value) for field, value in fields}
 
     def _convert_value(self, field, value):
@@ -410,6 +435,12 @@ class EntryStore:
             return (True, value.casefold() if fold else value)
         return key
 
+    @staticmethod
+    def _history(form, history):
+        """Status History keyed by the Status labels in force (an index without a label stays a number)."""
+        labels = form.definition.field("Status").labels
+        return {str(labels.get(index, index)): dict(change) for index, change in history.items()}
+
     def _render(self, form, values, names=None):
         """API-shaped values (cached per entry); names selects fields."""
         full = form.rendered.get(values["Request ID"])
@@ -424,6 +455,8 @@ class EntryStore:
                         value = iso(value)
                     elif field.kind == "password":
                         value = "***"
+                    elif field.kind == "history":
+                        value = self._history(form, value)
                 full[field.name] = value
             form.rendered[values["Request ID"]] = full
         if names is None:

@@ -2,6 +2,8 @@
 
 import requests
 
+from simulator.forms import STATUS_LABELS
+
 ADMIN = ("Demo", "Demo-Passw0rd!")
 
 
@@ -62,3 +64,8 @@ def error_number(response):
     body = response.json()
     assert isinstance(body, list) and body, response.text
     return body[0]["messageNumber"]
+
+
+def deactivated(sim):
+    """The label Status 1 reads as under the simulator's status_labels ("Disabled" or "Obsolete")."""
+    return STATUS_LABELS[sim.settings.status_labels][1]

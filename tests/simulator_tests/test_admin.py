@@ -6,6 +6,7 @@ import time
 import requests
 
 from simulator import Simulator
+from simulator.config import Settings
 
 from sim_helpers import Api, new_user
 
@@ -61,7 +62,7 @@ def test_log_records(api, sim):
     assert update["method"] == "PUT" and update["values"] == {"Phone Number": "1"}
     for record in log:
         assert {"seq", "time", "method", "path", "query", "status", "fault", "form", "entry_id",
-                "body_fields", "values", "user"} <= set(record)
+                "body_fields", "values", "user", "ar_timeout"} <= set(record)
     assert api.session.delete(api.url("/__sim/log")).status_code == 204
     assert sim.log == []
 
@@ -129,3 +130,40 @@ def test_keep_alive_and_nodelay(sim):
     # Headers and body go out in two writes: without TCP_NODELAY each request stalls ~40 ms.
     assert time.perf_counter() - started < 0.4
     connection.close()
+
+
+def test_log_records_the_ar_timeout_header(api, sim):
+    api.login()
+    api.request("GET", "/api/arsys/v1/entry/User", headers={**api.headers(), "X-AR-Timeout": "90"})
+    api.request("GET", "/api/arsys/v1/entry/User/000000000000002", headers={**api.headers(), "X-AR-Timeout": "thirty"})
+    api.session.post(api.url("/api/jwt/login"), data={"username": "Demo", "password": "x"}, headers={"X-AR-Timeout": "5"})
+    sim.configure(rate_503=1.0)
+    api.request("GET", "/api/arsys/v1/entry/User", headers={**api.headers(), "X-AR-Timeout": "7"})  # faulted: logged too
+    records = sim.log
+    assert [r["ar_timeout"] for r in records] == [None, "90", "thirty", "5", "7"]
+    assert records[-1]["fault"] == "rate_503"
+    assert "Authorization" not in repr(records) and api.token not in repr(records)
+
+
+# The switches of the real-tenant work, each set away from its default.
+TENANT_SWITCHES = {"status_labels": "real" if Settings().status_labels == "guide" else "guide",
+                   "entry_links": False, "omit_request_id": True, "login_name_ids": True, "refuse_http": True,
+                   "invalid_accounts": ["jdoe"], "forbidden_fields": ["Group List", "Status"]}
+
+
+def test_reset_restores_every_tenant_switch_to_the_constructor_value():
+    with Simulator(port=0, **TENANT_SWITCHES) as sim:
+        defaults = {name: getattr(Settings(), name) for name in TENANT_SWITCHES}
+        sim.configure(**defaults)
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == defaults
+        sim.reset()
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == TENANT_SWITCHES
+        sim.settings.invalid_accounts.append("asmith")           # the initial copy is not shared
+        sim.reset()
+        assert sim.settings.invalid_accounts == ["jdoe"]
+        assert sim.user("Demo")["Group List"] == "1;"              # seeding ignores forbidden_fields
+    with Simulator(port=0) as sim:
+        sim.configure(**TENANT_SWITCHES)
+        sim.reset()
+        assert {name: getattr(sim.settings, name) for name in TENANT_SWITCHES} == \
+            {name: getattr(Settings(), name) for name in TENANT_SWITCHES}

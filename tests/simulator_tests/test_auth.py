@@ -5,7 +5,9 @@ import time
 
 import jwt
 
-from sim_helpers import ADMIN, new_user, error_number
+from simulator import Simulator
+
+from sim_helpers import ADMIN, Api, deactivated, new_user, error_number
 
 ENTRY = "/api/arsys/v1/entry/User"
 
@@ -116,7 +118,7 @@ def test_form_users_can_log_in(api, sim):
     assert api.login("carol", "nope").status_code == 401
     carol = api.find("'Login Name' = \"carol\"")[0]
     api.login()
-    api.update(carol["Request ID"], {"Status": "Obsolete"})
+    assert api.update(carol["Request ID"], {"Status": deactivated(sim)}).status_code == 204
     assert api.login("carol", "S3cret!x").status_code == 401
 
 
@@ -124,3 +126,40 @@ def test_configured_admin_users(sim, api):
     sim.configure(admin_users={"ops": "Ops-Passw0rd!"})
     assert api.login("ops", "Ops-Passw0rd!").status_code == 200
     assert api.login(*ADMIN).status_code == 200  # Demo still has its stored password in the User form
+
+
+def test_invalid_accounts_answer_401_624(api, sim):
+    assert api.create(new_user("barred", Password="Barred-Pw1")).status_code == 201
+    sim.configure(invalid_accounts=["barred", "ghost"])
+    for login, password in (("barred", "Barred-Pw1"), ("barred", "wrong"), ("ghost", "x")):
+        response = api.login(login, password)
+        assert response.status_code == 401, login
+        body = response.json()
+        assert len(body) == 1 and body[0]["messageType"] == "ERROR"
+        assert body[0]["messageNumber"] == 624 and "invalid" in body[0]["messageText"]
+        assert set(body[0]) == {"messageType", "messageNumber", "messageText", "messageAppendedText"}
+    assert error_number(api.login("jdoe", "wrong")) == 623        # other accounts: still 623
+    assert api.login(*ADMIN).status_code == 200
+    assert sim.stats.snapshot()["login_failures"] == 4
+
+
+def test_invalid_accounts_beat_guest_mode_and_follow_the_case_rule(api, sim):
+    sim.configure(invalid_accounts=["Ghost"], guest_mode=True)
+    assert error_number(api.login("Ghost", "x")) == 624
+    assert api.login("ghost", "x").status_code == 200              # case-sensitive: another (guest) login
+    sim.configure(case_sensitive=False)
+    assert error_number(api.login("ghost", "x")) == 624
+
+
+def test_invalid_accounts_from_config_and_reset(api, sim):
+    response = api.session.post(api.url("/__sim/config"), json={"invalid_accounts": ["Demo"]})
+    assert response.status_code == 200 and response.json()["invalid_accounts"] == ["Demo"]
+    assert error_number(api.login(*ADMIN)) == 624
+    sim.reset()
+    assert sim.settings.invalid_accounts == [] and api.login(*ADMIN).status_code == 200
+    with Simulator(port=0, invalid_accounts="jdoe, asmith") as other:
+        assert other.settings.invalid_accounts == ["jdoe", "asmith"]
+        other.configure(invalid_accounts=[])
+        other.reset()
+        assert other.settings.invalid_accounts == ["jdoe", "asmith"]
+        assert error_number(Api(other.url).login("jdoe", "x")) == 624

@@ -50,3 +50,25 @@ def test_cli_sigint_and_bad_option():
     bad = subprocess.run([sys.executable, "-m", "simulator", "--port", "0", "--rate-503", "5"], capture_output=True,
                          text=True, env=env, timeout=20, check=False)
     assert bad.returncode == 2 and "rate_503" in bad.stderr
+
+
+def test_cli_tenant_switches():
+    process, url = start("--port", "0", "--status-labels", "real", "--no-entry-links", "--omit-request-id",
+                         "--login-name-ids", "--refuse-http", "--invalid-accounts", "jdoe,asmith",
+                         "--forbidden-fields", "Group List")
+    try:
+        config = requests.get(url + "/__sim/config", timeout=5).json()
+        assert (config["status_labels"], config["entry_links"], config["omit_request_id"]) == ("real", False, True)
+        assert (config["login_name_ids"], config["refuse_http"]) == (True, True)
+        assert (config["invalid_accounts"], config["forbidden_fields"]) == (["jdoe", "asmith"], ["Group List"])
+        refused = requests.post(url + "/api/jwt/login", data={"username": "Demo", "password": "x"}, timeout=5)
+        assert refused.status_code == 403 and refused.json()["message"] == "Access forbidden"
+        assert requests.get(url + "/api/version", timeout=5).status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+    env = dict(os.environ, PYTHONPATH=TESTS_DIR)
+    bad = subprocess.run([sys.executable, "-m", "simulator", "--port", "0", "--status-labels", "legacy"],
+                         capture_output=True, text=True, env=env, timeout=20, check=False)
+    assert bad.returncode == 2 and "status_labels" in bad.stderr

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from sim_helpers import error_number, new_user
+from sim_helpers import deactivated, error_number, new_user
 
 USERS = "/api/arsys/v1/entry/User"
 
@@ -22,7 +22,7 @@ def test_seeded_state(sim):
     logins = [(u["Request ID"], u["Login Name"], u["License Type"], u["Status"]) for u in state["users"]]
     assert logins == [("000000000000001", "Demo", "Fixed", "Current"),
                       ("000000000000002", "jdoe", "Fixed", "Current"),
-                      ("000000000000003", "asmith", "Read", "Obsolete")]
+                      ("000000000000003", "asmith", "Read", deactivated(sim))]
     assert state["users"][0]["Password"] == "***" and state["users"][1]["Password"] is None
     assert state["users"][0]["Group List"] == "1;"
     assert state["users"][1]["Group List"] == "1000000001;"
@@ -52,8 +52,8 @@ def test_create_get_update_delete(api, sim):
     values = api.get(entry_id).json()["values"]
     assert values["Email Address"] == "new@example.com"
     assert values["Full Name"] == "Bob Tester"          # partial update keeps the rest
-    assert values["Status"] == "Obsolete"
-    assert set(values["Status History"]) == {"Current", "Obsolete"}
+    assert values["Status"] == deactivated(sim)
+    assert set(values["Status History"]) == {"Current", deactivated(sim)}
 
     assert api.update(entry_id, {"Email Address": ""}).status_code == 204
     assert api.get(entry_id).json()["values"]["Email Address"] is None
@@ -182,14 +182,14 @@ def test_group_form_is_readable_not_writable(api):
     one = api.get("000000000000001", form="Group").json()["values"]
     assert one["Group Name"] == "Public"
     refused = api.create({"Group Name": "X", "Group ID": 5000}, form="Group")
-    assert refused.status_code == 403 and error_number(refused) == 333
+    assert refused.status_code == 403 and error_number(refused) == 353     # form permission (333 is a field's)
     assert api.delete("000000000000001", form="Group").status_code == 403
 
 
 def test_delete_not_allowed(api, sim):
     sim.configure(delete_allowed=False)
     response = api.delete("000000000000002")
-    assert response.status_code == 403 and error_number(response) == 333
+    assert response.status_code == 403 and error_number(response) == 353
     assert sim.user("jdoe") is not None
 
 
@@ -203,3 +203,43 @@ def test_method_not_allowed(api):
     response = api.request("PATCH", USERS + "/000000000000002", json={})
     assert response.status_code == 405
     assert isinstance(response.json(), list)
+
+
+def test_forbidden_fields_refuse_writes_with_333(api, sim):
+    entry_id = created_id(api.create(new_user("perm")))
+    sim.configure(forbidden_fields=["Group List", "Phone Number"])
+    writes = (
+        ("PUT", {"Group List": "1;"}), ("PUT", {"Email Address": "a@example.com", "Phone Number": "1"}),
+        ("PUT", {"1000000056": "1"}), ("PUT", {"Phone Number": None}),
+        ("POST", new_user("perm2", **{"Group List": "1;"})),
+    )
+    for method, values in writes:
+        response = api.update(entry_id, values) if method == "PUT" else api.create(values)
+        assert response.status_code == 400, values
+        assert response.json() == [{"messageType": "ERROR", "messageNumber": 333, "messageText": "No access to field",
+                                    "messageAppendedText": "Group List" if "Group List" in values else "Phone Number"}]
+    assert sim.user("perm2") is None
+    assert sim.user("perm")["Email Address"] is None              # a refused write changes nothing
+    assert api.update(entry_id, {"Email Address": "ok@example.com"}).status_code == 204
+    assert api.create(new_user("perm3")).status_code == 201
+
+
+def test_forbidden_fields_leave_reads_and_queries_alone(api, sim):
+    sim.configure(forbidden_fields=["Group List", "109"])
+    jdoe = api.get("000000000000002").json()["values"]
+    assert jdoe["Group List"] == "1000000001;" and jdoe["License Type"] == "Fixed"
+    assert [u["Login Name"] for u in api.find("'Group List' LIKE \"%1000000001%\"")] == ["jdoe"]
+    refused = api.update("000000000000002", {"License Type": "Read"})      # listed by id
+    assert refused.status_code == 400 and error_number(refused) == 333
+    assert refused.json()[0]["messageAppendedText"] == "License Type"
+
+
+def test_forbidden_fields_order_and_reset(api, sim):
+    sim.configure(forbidden_fields=["Phone Number"])
+    unknown = api.update("000000000000002", {"Phone Number": "1", "Shoe Size": "44"})
+    assert error_number(unknown) == 314                             # unknown fields are reported first
+    config = api.session.post(api.url("/__sim/config"), json={"forbidden_fields": "Phone Number, Company"})
+    assert config.json()["forbidden_fields"] == ["Phone Number", "Company"]
+    sim.reset()
+    assert sim.settings.forbidden_fields == []
+    assert api.update("000000000000002", {"Phone Number": "1"}).status_code == 204
