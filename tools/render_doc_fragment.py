@@ -76,7 +76,8 @@ def _dump(data):
 
 def render():
     """{path: text} of every generated fragment."""
-    from ansible_collections.helix.users.plugins.module_utils.connection import connection_doc_options  # pylint: disable=import-outside-toplevel  # build/collections is on PYTHONPATH
+    # build/collections is on PYTHONPATH (the Makefile, pytest.ini)
+    from ansible_collections.helix.users.plugins.module_utils.connection import connection_doc_options  # pylint: disable=import-outside-toplevel
     module_options = connection_doc_options()
     modules = HEADER % 'Documentation of the connection options every helix.users module takes.' + _dump(
         dict(options=module_options, notes=NOTES, requirements=['requests'])) + "'''\n"
