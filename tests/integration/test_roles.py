@@ -4,6 +4,7 @@ rendered from the AWX credential type the way AWX injects them."""
 import csv
 import json
 import os
+import time
 
 import jinja2
 import yaml
@@ -135,3 +136,180 @@ def test_every_role_runs_in_check_mode_without_writing(sim, tmp_path):
     assert writes(sim) == []
     assert not (tmp_path / 'not-yet').exists()
     assert sim.user('newbie') is None and sim.user('jdoe')['Status'] == 'Current'
+
+
+# ---------------------------------------------------------------- the connection, as variables or environment
+ROLES = ('provision', 'offboard', 'audit')
+CONNECTION_VARIABLES = {
+    # role variable: (module option, spec type)
+    'helix_url': ('helix_url', 'str'), 'helix_username': ('helix_username', 'str'),
+    'helix_password': ('helix_password', 'str'), 'helix_auth_string': ('helix_auth_string', 'str'),
+    'helix_token': ('helix_token', 'str'), 'helix_validate_certs': ('validate_certs', 'bool'),
+    'helix_ca_path': ('ca_path', 'path'), 'helix_timeout': ('timeout', 'int'), 'helix_max_retries': ('max_retries', 'int'),
+}
+
+
+def role_data(name, tmp_path):
+    """Variables that make each role do a small real job."""
+    return {'provision': dict(helix_users=['jdoe', dict(login_name='newbie', full_name='New Bie', license_type='Read')]),
+            'offboard': dict(helix_offboard_logins=['jdoe']),
+            'audit': dict(helix_audit_dest=str(tmp_path / 'reports'))}[name]
+
+
+def run_role(name, tmp_path, data, env=None, check=False, verbosity=3):
+    """Run playbooks/<name>.yml with data as variables and env as the only HELIX_* variables."""
+    return run_playbook(playbook(name + '.yml'), tmp_path, env=env or {}, extra_vars_file=write_vars(tmp_path, data),
+                        check=check, verbosity=verbosity)
+
+
+def sessions(server):
+    paths = [r['path'] for r in server.log]
+    return paths.count('/api/jwt/login'), paths.count('/api/jwt/logout')
+
+
+def did_the_job(name, server, tmp_path):
+    if name == 'provision':
+        return server.user('newbie') is not None
+    if name == 'offboard':
+        return server.user('jdoe')['Status'] == 'Obsolete'
+    return (tmp_path / 'reports' / 'helix-users.json').exists()
+
+
+def test_every_role_declares_every_connection_variable():
+    from ansible_collections.helix.users.plugins.module_utils.connection import CONNECTION_OPTIONS
+    assert sorted(option for option, _kind in CONNECTION_VARIABLES.values()) == sorted(CONNECTION_OPTIONS)
+    for name in ROLES:
+        with open(os.path.join(ROOT, 'roles', name, 'meta', 'argument_specs.yml'), encoding='utf-8') as handle:
+            options = yaml.safe_load(handle)['argument_specs']['main']['options']
+        with open(os.path.join(ROOT, 'roles', name, 'tasks', 'main.yml'), encoding='utf-8') as handle:
+            text = handle.read()
+        for variable, (option, kind) in CONNECTION_VARIABLES.items():
+            assert options[variable]['type'] == kind, (name, variable)
+            assert not options[variable].get('required'), (name, variable)  # a HELIX_* variable may supply it
+            assert bool(options[variable].get('no_log')) is bool(CONNECTION_OPTIONS[option].get('no_log')), (name, variable)
+            assert CONNECTION_OPTIONS[option]['env'] in ' '.join(options[variable]['description']), (name, variable)
+            # applied once, through module_defaults, not repeated per task
+            assert text.count('%s: "{{ %s |' % (option, variable)) == 1, (name, variable)
+        assert text.count('module_defaults:') == 1 and 'group/helix.users.helix:' in text
+
+
+def test_every_role_runs_with_environment_variables_only_over_https_with_a_private_ca(tls_sim, tls_files, tmp_path):
+    env = dict(HELIX_URL=tls_sim.url, HELIX_USERNAME=ADMIN_USER, HELIX_PASSWORD=ADMIN_PASSWORD, HELIX_AUTH_STRING='',
+               HELIX_VALIDATE_CERTS='true', HELIX_CA_PATH=tls_files['ca'], HELIX_TIMEOUT='10', HELIX_MAX_RETRIES='1')
+    for name in ROLES:
+        tls_sim.clear_log()
+        rc, output = run_role(name, tmp_path, role_data(name, tmp_path), env=env)
+        assert rc == 0, output
+        assert did_the_job(name, tls_sim, tmp_path), name
+        assert sessions(tls_sim) == (1, 1), name
+    # the CA really is what makes the certificate trusted
+    rc, output = run_role('audit', tmp_path, role_data('audit', tmp_path), env=dict(env, HELIX_CA_PATH=tls_files['other_ca']))
+    assert rc != 0 and 'certificate' in output.lower()
+
+
+def test_every_role_runs_with_role_variables_only_over_https_with_a_private_ca(tls_sim, tls_files, tmp_path):
+    connection = dict(helix_url=tls_sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
+                      helix_auth_string='', helix_validate_certs=True, helix_ca_path=tls_files['ca'], helix_timeout=10,
+                      helix_max_retries=1)
+    for name in ROLES:
+        tls_sim.clear_log()
+        rc, output = run_role(name, tmp_path, dict(role_data(name, tmp_path), **connection))
+        assert rc == 0, output
+        assert did_the_job(name, tls_sim, tmp_path), name
+        assert sessions(tls_sim) == (1, 1), name
+    rc, output = run_role('offboard', tmp_path, dict(role_data('offboard', tmp_path), **dict(
+        connection, helix_ca_path=tls_files['other_ca'])))
+    assert rc != 0 and 'certificate' in output.lower()
+
+
+def connection_vars(sim, **extra):
+    data = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD)
+    data.update(extra)
+    return data
+
+
+def test_helix_max_retries_is_passed_through(sim, tmp_path):
+    for name in ROLES:
+        sim.reset()
+        sim.configure(fail_first=1)  # the first request (the login) fails with a 503
+        rc, output = run_role(name, tmp_path, dict(role_data(name, tmp_path), **connection_vars(sim, helix_max_retries=0)))
+        assert rc != 0, name
+        assert '503' in output and not did_the_job(name, sim, tmp_path), name
+        sim.reset()
+        sim.configure(fail_first=2)
+        rc, output = run_role(name, tmp_path, dict(role_data(name, tmp_path), **connection_vars(sim, helix_max_retries=2)))
+        assert rc == 0, output
+        assert did_the_job(name, sim, tmp_path) and sessions(sim) == (3, 1), name  # two refused logins, then one
+
+
+def test_helix_max_retries_from_the_environment(sim, tmp_path):
+    sim.configure(fail_first=1)
+    rc, output = run_role('offboard', tmp_path, role_data('offboard', tmp_path), env=dict(
+        credential_env(sim), HELIX_MAX_RETRIES='0'))
+    assert rc != 0 and '503' in output
+    assert sim.user('jdoe')['Status'] == 'Current'
+
+
+def test_helix_timeout_is_passed_through(sim, tmp_path):
+    sim.configure(latency_ms=1500)
+    rc, output = run_role('audit', tmp_path, dict(role_data('audit', tmp_path), **connection_vars(
+        sim, helix_timeout=1, helix_max_retries=0)))
+    assert rc != 0
+    assert 'timed out' in output.lower()
+    # the server still answers the abandoned login after its latency: let it finish, or it lands in the next test's log
+    deadline = time.monotonic() + 10
+    while '/api/jwt/login' not in [r['path'] for r in sim.log] and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_token_from_the_caller_is_used_and_neither_logged_in_nor_out(sim, tmp_path):
+    play = tmp_path / 'caller.yml'
+    play.write_text(yaml.safe_dump([dict(
+        name='Caller session', hosts='localhost', connection='local', gather_facts=False, tasks=[
+            {'name': 'Log in', 'helix.users.helix_token': dict(helix_url='{{ url }}', helix_username='{{ user }}',
+                                                               helix_password='{{ pw }}'), 'register': 'session'},
+            {'name': 'Offboard with the token', 'ansible.builtin.include_role': dict(name='helix.users.offboard'),
+             'vars': dict(helix_url='{{ url }}', helix_token='{{ session.token }}', helix_offboard_logins=['jdoe'])},
+            {'name': 'The token still works', 'helix.users.helix_user_info': dict(
+                helix_url='{{ url }}', helix_token='{{ session.token }}', login_name=['jdoe']), 'register': 'after'},
+            {'name': 'Log out', 'helix.users.helix_token': dict(helix_url='{{ url }}', helix_token='{{ session.token }}',
+                                                                state='absent')},
+            {'name': 'Check', 'ansible.builtin.assert': dict(that=["after.users[0].status == 'Obsolete'"])}])]))
+    rc, output = run_playbook(play, tmp_path, extra_vars=dict(url=sim.url, user=ADMIN_USER, pw=ADMIN_PASSWORD))
+    assert rc == 0, output
+    assert sessions(sim) == (1, 1)  # the caller's own
+    assert sim.log[-1]['path'] == '/api/jwt/logout'
+
+
+def test_provision_refuses_a_purge_of_an_empty_list_before_any_request(sim, tmp_path):
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
+        helix_users=[], helix_purge=True, helix_purge_query="'Login Name' LIKE \"user%\""))
+    assert rc != 0
+    assert 'helix_purge is true, but helix_users is empty' in output and 'Nothing was sent to the tenant' in output
+    assert sim.log == []
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
+        helix_purge=True, helix_purge_query="'Login Name' LIKE \"user%\""))
+    assert rc != 0
+    assert 'helix_users' in output and 'missing required arguments' in output
+    assert sim.log == []
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users=['jdoe'], helix_purge=True,
+                                                                    helix_purge_query='  '))
+    assert rc != 0 and 'helix_purge_query is blank' in output
+    assert sim.log == []
+
+
+def test_every_role_logs_out_every_session_it_opened_in_check_mode(sim, tmp_path):
+    for name in ROLES:
+        sim.clear_log()
+        rc, output = run_with_vars(sim, tmp_path, name + '.yml', role_data(name, tmp_path), check=True)
+        assert rc == 0, output
+        assert sessions(sim) == (1, 1), name
+        assert writes(sim) == []
+
+
+def test_offboard_verifies_on_a_case_insensitive_tenant(sim, tmp_path):
+    sim.configure(case_sensitive=False)
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['JDOE', 'asmith']))
+    assert rc == 0, output
+    assert sim.user('jdoe')['Status'] == 'Obsolete'
+    assert '2 logins are Obsolete' in output
