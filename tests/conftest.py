@@ -24,6 +24,17 @@ def sim(simulator_server):
     return simulator_server
 
 
+# The label of a deactivated user (Status index 1): real User forms say Disabled, the API guide Obsolete.
+DEACTIVATED_LABELS = {'real': 'Disabled', 'guide': 'Obsolete'}
+
+
+@pytest.fixture(params=sorted(DEACTIVATED_LABELS))
+def deactivated(sim, request):
+    """Runs the test on both Status labellings of the User form; the label a deactivated user then has."""
+    sim.configure(status_labels=request.param)
+    return DEACTIVATED_LABELS[request.param]
+
+
 @pytest.fixture(scope='session')
 def tls_files(tmp_path_factory):
     """A CA made for the tests, and a certificate it signed for 127.0.0.1 (trustme)."""

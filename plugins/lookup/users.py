@@ -118,7 +118,11 @@ try:
 except ImportError:  # pragma: no cover - exercised only where requests is missing
     HAS_REQUESTS = False
 
-from ansible_collections.helix.users.plugins.module_utils.connection import CONNECTION_OPTIONS, build_client
+from ansible_collections.helix.users.plugins.module_utils.connection import (
+    CONNECTION_OPTIONS,
+    build_client,
+    range_problems,
+)
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.info import read_entries
@@ -191,11 +195,9 @@ class LookupModule(LookupBase):
                                      ' (as lookup keywords or HELIX_* environment variables)')
         if bool(params['helix_username']) != bool(params['helix_password']):
             raise AnsibleLookupError('helix_username and helix_password are required together')
-        if params['max_retries'] is not None and params['max_retries'] < 0:
-            raise AnsibleLookupError('max_retries must be 0 or more, got %d' % params['max_retries'])
-        if params['timeout'] is not None and params['timeout'] <= 0:
-            raise AnsibleLookupError('timeout must be a positive number of seconds, got %d'
-                                     % params['timeout'])
+        problems = range_problems(params)
+        if problems:
+            raise AnsibleLookupError('; '.join(problems))
 
     def _read(self, params, qualifications):
         secrets = [params[name] for name in SECRET_OPTIONS]

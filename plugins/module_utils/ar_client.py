@@ -238,7 +238,8 @@ class ARClient(object):
         return url
 
     def _send(self, call, token):
-        headers = {}
+        # the server gives up when the client does, instead of working on for a client that has gone
+        headers = {'X-AR-Timeout': str(self.timeout)}
         if token:
             headers['Authorization'] = 'AR-JWT ' + token
         self._count()
@@ -337,6 +338,12 @@ class ARClient(object):
                 ' on (a redirect from http:// to https:// is the usual cause)' % (
                     operation, response.status_code, response.headers.get('Location') or 'no Location')),
                 status=response.status_code)
+        if response.status_code == 403 and self.base_url.startswith('http://') and _is_access_forbidden(response):
+            error = HelixAPIError(
+                '%s was refused with HTTP 403 "Access forbidden": the tenant refuses plain HTTP; use https:// in'
+                ' helix_url (%s)' % (operation, 'https://' + self.base_url[len('http://'):]), status=403)
+            error.plain_http_refused = True
+            return error
         messages = parse_ar_messages(response.text)
         if messages:
             detail = '; '.join(str(message) for message in messages)
@@ -392,10 +399,10 @@ class ARClient(object):
         try:
             response = self._send_retrying(call)[0]
         except HelixAPIError as exc:
-            if exc.status in (401, 403):
-                raise HelixAuthError(self.redact('Authentication failed for user %r: %s' % (
-                    self.username, '; '.join(str(m) for m in exc.messages) or 'HTTP %s' % exc.status)),
-                    status=exc.status, messages=exc.messages)
+            if exc.status in (401, 403) and not getattr(exc, 'plain_http_refused', False):
+                raise HelixAuthError(self.redact('Authentication failed for user %r: %s%s' % (
+                    self.username, '; '.join(str(m) for m in exc.messages) or 'HTTP %s' % exc.status,
+                    _login_hint(exc))), status=exc.status, messages=exc.messages)
             raise
         warnings = parse_ar_messages(response.headers.get('X-AR-Messages'))
         if any(m.number == AR_GUEST_USER for m in warnings):
@@ -544,6 +551,27 @@ class ARClient(object):
         # absent is the goal: a 404 (deleted meanwhile, or by a try whose reply was lost) is success
         self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204, 404),
                      operation='Deleting %s entry %s' % (form, entry_id_))
+
+
+def _is_access_forbidden(response):
+    """The refusal of plain HTTP: {"message": "Access forbidden", ...}, not an AR error array."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get('message', '')).strip().lower() == 'access forbidden'
+
+
+# What a refused login's AR message means, in words.
+LOGIN_HINTS = {
+    623: 'wrong username or password',
+    624: 'the account is marked invalid on the tenant; an administrator must re-enable it',
+}
+
+
+def _login_hint(exc):
+    hints = [LOGIN_HINTS[m.number] for m in exc.messages if m.number in LOGIN_HINTS]
+    return ' (%s)' % '; '.join(hints) if hints else ''
 
 
 def _never_connected(exc):

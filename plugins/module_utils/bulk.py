@@ -20,11 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID
 from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_BAD_SELECTION,
     AR_DUPLICATE,
     AR_NO_ACCESS,
+    AR_NO_FIELD_ACCESS,
     HelixAPIError,
     HelixConnectionError,
     HelixError,
@@ -46,7 +46,7 @@ from ansible_collections.helix.users.plugins.module_utils.users import (
     fields_to_read,
     plan_user,
     selection_key,
-    state_of,
+    stored_entry_id,
     validate_spec,
 )
 
@@ -106,14 +106,15 @@ def validate_items(items, item_spec, defaults, single=False):
 
 
 # ---------------------------------------------------------------------- planning
-def plan_purge(unlisted, obsolete_status, limit):
+def plan_purge(unlisted, status_rule, limit):
     """Plans that obsolete the unlisted users not obsolete yet; BulkError when more than limit."""
     plans = []
     for values in unlisted:
-        if selection_key(STATUS, values.get(STATUS)) == selection_key(STATUS, obsolete_status):
+        if status_rule.is_state(values.get(STATUS), 'obsolete'):
             continue
-        plans.append(UserPlan(values[LOGIN], 'obsoleted', values[REQUEST_ID], write={STATUS: obsolete_status},
-                              before=dict(state=state_of(values.get(STATUS), obsolete_status=obsolete_status)),
+        plans.append(UserPlan(values[LOGIN], 'obsoleted', stored_entry_id(values),
+                              write={STATUS: status_rule.value('obsolete')},
+                              before=dict(state=status_rule.state_of(values.get(STATUS))),
                               after=dict(state='obsolete'), current=values))
     if len(plans) > limit:
         shown = ', '.join(plan.login for plan in plans[:PURGE_SHOWN])
@@ -145,8 +146,7 @@ def plan_all(client, specs, resolver, settings, page_size):
                             ' as it is stored' % (login, ', '.join(repr(stored) for stored in conflicts[login])))
             continue
         try:
-            plans.append(plan_user(spec, current.get(login), resolver,
-                                   settings['current_status'], settings['obsolete_status']))
+            plans.append(plan_user(spec, current.get(login), resolver, settings['status_rule']))
         except UserError as exc:
             problems.append(str(exc))
     if problems:
@@ -155,8 +155,18 @@ def plan_all(client, specs, resolver, settings, page_size):
     if settings.get('purge'):
         excluded = set(str(login).casefold() for login in settings.get('purge_exclude') or [] if login)
         unlisted = [values for values in unlisted if str(values[LOGIN]).casefold() not in excluded]
-        plans.extend(plan_purge(unlisted, settings['obsolete_status'], settings['purge_limit']))
+        plans.extend(plan_purge(unlisted, settings['status_rule'], settings['purge_limit']))
     return plans
+
+
+def status_labels(plans):
+    """{Status index: label} as the tenant labels them, from the users this run read."""
+    labels = {0: 'Current'}  # index 0 is Current in every labelling known
+    for plan in plans:
+        status = (plan.current or {}).get(STATUS)
+        if isinstance(status, str) and not status.strip().isdigit():
+            labels.setdefault(selection_key(STATUS, status), status)
+    return labels
 
 
 # ---------------------------------------------------------------------- applying
@@ -190,6 +200,10 @@ def describe_failure(plan, exc):
             sent = ', '.join('%s=%r' % (field, plan.write[field]) for field in sorted(plan.write or {})
                              if field in SELECTIONS)
             message += ' (selection values sent: %s)' % sent if sent else ''
+        elif exc.has_number(AR_NO_FIELD_ACCESS):
+            fields = ', '.join(m.appended for m in exc.messages if m.number == AR_NO_FIELD_ACCESS and m.appended)
+            message += ' (the account may not write the field%s %s: a field permission on the tenant)' % (
+                '' if ',' not in fields else 's', fields or 'named above')
         elif exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
             message += ' (the account has no permission to %s users on this form)' % verb
     return message

@@ -74,6 +74,16 @@ CONNECTION_OPTIONS = {
 # Arguments ansible's argument spec understands; the rest of a table entry is documentation.
 _SPEC_KEYS = ('type', 'required', 'default', 'no_log', 'choices', 'aliases', 'elements')
 
+# The smallest value of every integer option a module or lookup has, and what it means when too small.
+MINIMUMS = {
+    'timeout': (1, 'timeout must be a positive number of seconds, got %d'),
+    'max_retries': (0, 'max_retries must be 0 or more, got %d'),
+    'page_size': (1, 'page_size must be 1 or more, got %d'),
+    'limit': (0, 'limit must be 0 (all) or more, got %d'),
+    'concurrency': (1, 'concurrency must be 1 or more, got %d'),
+    'purge_limit': (0, 'purge_limit must be 0 or more, got %d'),
+}
+
 # Either a token, or a username with a password.
 REQUIRED_ONE_OF = (('helix_token', 'helix_username'),)
 REQUIRED_TOGETHER = (('helix_username', 'helix_password'),)
@@ -87,6 +97,12 @@ def connection_argument_spec():
         entry['fallback'] = (env_fallback, [option['env']])
         spec[name] = entry
     return spec
+
+
+def range_problems(params):
+    """What is out of range in params (the options of MINIMUMS they have), checked before any request."""
+    return [message % params[name] for name, (minimum, message) in MINIMUMS.items()
+            if params.get(name) is not None and params[name] < minimum]
 
 
 def connection_doc_options():

@@ -19,7 +19,8 @@ import re
 AR_GUEST_USER = 59
 AR_BAD_SELECTION = 306
 AR_NO_SUCH_FIELD = 314
-AR_NO_ACCESS = (330, 333, 353)
+AR_NO_ACCESS = (330, 353)  # no access to the form or the operation
+AR_NO_FIELD_ACCESS = 333   # no access to one field: a field permission, not a login problem
 AR_DUPLICATE = 382
 AR_SERVER_BUSY = 93
 

@@ -25,18 +25,9 @@ from ansible_collections.helix.users.plugins.module_utils.connection import (
     REQUIRED_TOGETHER,
     build_client,
     connection_argument_spec,
+    range_problems,
 )
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
-
-# The smallest value of every integer option any module has, and what it means when too small.
-MINIMUMS = {
-    'timeout': (1, 'timeout must be a positive number of seconds, got %d'),
-    'max_retries': (0, 'max_retries must be 0 or more, got %d'),
-    'page_size': (1, 'page_size must be 1 or more, got %d'),
-    'limit': (0, 'limit must be 0 (all) or more, got %d'),
-    'concurrency': (1, 'concurrency must be 1 or more, got %d'),
-    'purge_limit': (0, 'purge_limit must be 0 or more, got %d'),
-}
 
 
 class HelixModule(AnsibleModule):
@@ -57,10 +48,9 @@ class HelixModule(AnsibleModule):
             required_together=list(REQUIRED_TOGETHER) + list(required_together or []),
             supports_check_mode=True,
             **kwargs)
-        for name, (minimum, message) in MINIMUMS.items():
-            value = self.params.get(name)
-            if value is not None and value < minimum:
-                self.fail_json(msg=message % value)
+        problems = range_problems(self.params)
+        if problems:
+            self.fail_json(msg=problems[0])
 
     def _load_params(self):
         # Runs inside AnsibleModule.__init__, before validation: a validation failure echoes the

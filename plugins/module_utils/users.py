@@ -52,8 +52,13 @@ SELECTIONS = {
     'License Type': ('Read', 'Fixed', 'Floating', 'Restricted Read'),
     'Full Text License Type': ('None', 'Fixed', 'Floating'),
     'Default Notify Mechanism': ('None', 'Alert', 'Email'),
+    # The guide's labels. Real User forms label 1 Disabled (and have no 2 or 3): Status is compared and
+    # written by its index, and shown with the tenant's own label (see StatusRule).
     STATUS: ('Current', 'Obsolete', 'Proposed', 'Deleted'),
 }
+# Other labels of the same index, as other tenants name them.
+SELECTION_ALIASES = {STATUS: {'disabled': 1}}
+ACTIVE, DEACTIVATED = 0, 1  # the Status indexes of present and obsolete users
 
 # Fields that have their own options (or are not writable) and so may not appear in `fields`.
 RESERVED_FIELDS = {
@@ -86,11 +91,11 @@ def selection_key(field, value):
         value = int(value)
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         return int(value)
-    text = str(value).strip()
+    text = str(value).strip().casefold()
     for index, label in enumerate(SELECTIONS.get(field, ())):
-        if label.casefold() == text.casefold():
+        if label.casefold() == text:
             return index
-    return text.casefold()
+    return SELECTION_ALIASES.get(field, {}).get(text, text)
 
 
 def selection_label(field, value):
@@ -118,7 +123,8 @@ def values_equal(field, declared, current):
 
 
 def display(field, value):
-    if field in SELECTIONS:
+    """A stored value as results show it: a selection by its label; Status by the tenant's own label."""
+    if field in SELECTIONS and field != STATUS:
         return selection_label(field, value)
     return value
 
@@ -277,17 +283,35 @@ def _put(view, key, value):
         view[key] = value
 
 
-def state_of(status, current_status='Current', obsolete_status='Obsolete'):
-    """The state option a stored Status stands for (present, obsolete), or its label when neither."""
-    key = selection_key(STATUS, status)
-    if key == selection_key(STATUS, current_status):
-        return 'present'
-    if key == selection_key(STATUS, obsolete_status):
-        return 'obsolete'
-    return display(STATUS, status)
+class StatusRule(object):
+    """Which Status means present and which obsolete, and what to write for each.
+
+    By default by index, whatever the tenant's labels: 0 is active and 1 deactivated on the guide's
+    User form (Current, Obsolete) and on real ones (Current, Disabled), and both accept the index
+    when written. A task may name the labels of a tenant that differs again (current_status,
+    obsolete_status); those are then written and compared as given.
+    """
+
+    def __init__(self, current_status=None, obsolete_status=None):
+        self.present = ACTIVE if current_status in (None, '') else current_status
+        self.obsolete = DEACTIVATED if obsolete_status in (None, '') else obsolete_status
+
+    def value(self, state):
+        """The Status to write for a state option."""
+        return self.present if state == 'present' else self.obsolete
+
+    def is_state(self, status, state):
+        return selection_key(STATUS, status) == selection_key(STATUS, self.value(state))
+
+    def state_of(self, status):
+        """The state option a stored Status stands for (present, obsolete), or the stored value when neither."""
+        for state in ('present', 'obsolete'):
+            if self.is_state(status, state):
+                return state
+        return status
 
 
-def plan_user(spec, current, resolver, current_status='Current', obsolete_status='Obsolete'):
+def plan_user(spec, current, resolver, status_rule=None):
     """The plan for one validated user spec, given its current values (None when it does not exist).
 
     Raises UserError (naming the user) for what only the server's data reveals: a create without
@@ -295,11 +319,13 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
     """
     login = spec['login_name']
     state = spec.get('state') or 'present'
+    status_rule = status_rule or StatusRule()
+    entry_id_ = stored_entry_id(current)
     if state == 'absent':
         if current is None:
             return UserPlan(login, 'unchanged')
-        before = dict(login_name=login, state=state_of(current.get(STATUS), current_status, obsolete_status))
-        return UserPlan(login, 'deleted', current[REQUEST_ID], before=before,
+        before = dict(login_name=login, state=status_rule.state_of(current.get(STATUS)))
+        return UserPlan(login, 'deleted', entry_id_, before=before,
                         after={}, current=current)
     if current is None and state == 'obsolete':
         return UserPlan(login, 'unchanged', msg='does not exist; not created')
@@ -311,7 +337,7 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
             groups = resolver.to_ids(spec['groups'])
         except HelixError as exc:
             raise UserError('user %r: %s' % (login, exc))
-    wanted_status = current_status if state == 'present' else obsolete_status
+    wanted_status = status_rule.value(state)
     before, after, write = {}, {}, {}
 
     if current is None:
@@ -350,27 +376,41 @@ def plan_user(spec, current, resolver, current_status='Current', obsolete_status
         write[PASSWORD] = spec['password']
         before['password'] = MASK
         after['password'] = MASK + ' (new)'
-    status_changes = selection_key(STATUS, wanted_status) != selection_key(STATUS, current.get(STATUS))
-    if status_changes:
+    if not status_rule.is_state(current.get(STATUS), state):
         write[STATUS] = wanted_status
-        before['state'] = state_of(current.get(STATUS), current_status, obsolete_status)
+        before['state'] = status_rule.state_of(current.get(STATUS))
         after['state'] = state
         action = 'reactivated' if state == 'present' else 'obsoleted'
     else:
         action = 'updated' if write else 'unchanged'
-    return UserPlan(login, action, current[REQUEST_ID], write=write or None, before=before, after=after, current=current)
+    return UserPlan(login, action, entry_id_, write=write or None, before=before, after=after, current=current)
+
+
+def stored_entry_id(current):
+    """How to address a stored user: its Request ID as read, else (a server that sends no id, as the guide's
+    examples show) its Login Name as read, the way the guide addresses entries. Never an id nobody read."""
+    if current is None:
+        return None
+    return current.get(REQUEST_ID) or current.get(LOGIN)
 
 
 # ---------------------------------------------------------------------- results
-def user_after(plan, resolver):
-    """The user as it is after the plan (or would be, in check mode), normalised like helix_user_info."""
+def user_after(plan, resolver, status_labels=None):
+    """The user as it is after the plan (or would be, in check mode), normalised like helix_user_info.
+
+    :param status_labels: {Status index: the tenant's label}, as this run read them; a Status written
+        by index is shown with that label, or as the index when the run saw none.
+    """
     if plan.action == 'deleted' or (plan.current is None and plan.action != 'created'):
         return {}
     values = dict(plan.current or {})
     for field, value in (plan.write or {}).items():
         if field == PASSWORD:
             continue
-        values[field] = display(field, value) if field in SELECTIONS else value
+        if field == STATUS:
+            values[field] = (status_labels or {}).get(selection_key(STATUS, value), value)
+        else:
+            values[field] = display(field, value) if field in SELECTIONS else value
     if plan.action == 'created':
         values[REQUEST_ID] = plan.entry_id
     if GROUP_LIST in values:

@@ -29,8 +29,9 @@ options:
     aliases: [name]
   state:
     description:
-      - V(present) - the user exists with C(Status) O(current_status); an obsolete user is reactivated.
-      - V(obsolete) - an existing user gets C(Status) O(obsolete_status) and keeps its record; a missing user is not created.
+      - V(present) - the user exists with C(Status) active (index 0, C(Current)); an obsolete user is reactivated.
+      - V(obsolete) - an existing user is deactivated (C(Status) index 1, which real User forms label C(Disabled) and
+        the API guide C(Obsolete)) and keeps its record; a missing user is not created.
       - V(absent) - the entry is deleted. Many tenants forbid deleting users; the module then fails with the server's message.
       - In bulk mode, the default of each item's C(state).
     type: str
@@ -158,13 +159,17 @@ options:
     type: str
     default: User
   current_status:
-    description: The C(Status) of an active user on this tenant.
+    description:
+      - The C(Status) label of an active user, only for a tenant whose User form differs from both known labellings.
+      - By default Status is handled by its index, 0 (active), whatever the tenant calls it; the index is written and
+        compared.
     type: str
-    default: Current
   obsolete_status:
-    description: The C(Status) of a deactivated user on this tenant (some tenants call it V(Disabled)).
+    description:
+      - The C(Status) label of a deactivated user, only for a tenant whose User form differs from both known labellings.
+      - By default Status is handled by its index, 1 (deactivated), which real User forms label V(Disabled) and the API
+        guide V(Obsolete); the index is written and compared, so both kinds of tenant work unchanged.
     type: str
-    default: Obsolete
 extends_documentation_fragment:
   - helix.users.connection
   - helix.users.attributes
@@ -309,12 +314,13 @@ from ansible_collections.helix.users.plugins.module_utils.bulk import (
     apply_all,
     bulk_result,
     plan_all,
+    status_labels,
     summarize,
     validate_items,
 )
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, passwords_in, user_after
+from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, StatusRule, passwords_in, user_after
 
 # The options that describe one user: the module's own in single mode, each item's in bulk mode.
 USER_OPTIONS = dict(
@@ -383,13 +389,14 @@ def refuse_unsafe_purge(module):
         module.fail_json(msg='purge_exclude has an empty login name: %r' % (params['purge_exclude'],))
 
 
-def single_result(plan, resolver, diff):
+def single_result(plan, resolver, diff, labels):
     """The single-mode result of the one plan: user, action, a flat diff; its failure with the AR messages."""
     if plan.action in ('failed', 'unknown'):
         error = plan.error or BulkError(plan.msg)
         raise BulkError(plan.msg, result=dict(changed=plan.changed, action=plan.action, summary=summarize([plan])),
                         status=error.status, messages=error.messages)
-    result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver), summary=summarize([plan]))
+    result = dict(changed=plan.changed, action=plan.action, user=user_after(plan, resolver, labels),
+                  summary=summarize([plan]))
     if plan.msg:
         result['msg'] = plan.msg
     if diff:
@@ -400,8 +407,8 @@ def single_result(plan, resolver, diff):
 def run(module, client, specs, single):
     params = module.params
     resolver = GroupResolver(client)
-    settings = dict((key, params[key]) for key in (
-        'form', 'current_status', 'obsolete_status', 'purge', 'purge_query', 'purge_limit'))
+    settings = dict((key, params[key]) for key in ('form', 'purge', 'purge_query', 'purge_limit'))
+    settings['status_rule'] = StatusRule(params['current_status'], params['obsolete_status'])
     # logins a purge never touches: the listed service accounts, and the account this task works as
     settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
@@ -413,7 +420,7 @@ def run(module, client, specs, single):
     if not module.check_mode:
         apply_all(client, plans, params['form'], params['concurrency'])
     if single:
-        return single_result(plans[0], resolver, module._diff)
+        return single_result(plans[0], resolver, module._diff, status_labels(plans))
     return bulk_result(plans, module._diff)
 
 
@@ -428,8 +435,8 @@ def main():
             concurrency=dict(type='int', default=4),
             page_size=dict(type='int', default=1000),
             form=dict(type='str', default='User'),
-            current_status=dict(type='str', default='Current'),
-            obsolete_status=dict(type='str', default='Obsolete'),
+            current_status=dict(type='str'),
+            obsolete_status=dict(type='str'),
             **USER_OPTIONS
         ),
         required_one_of=[('login_name', 'users')],

@@ -36,7 +36,7 @@ def test_check_apply_rerun(sim):
     assert rerun['api_calls'] == len(sim.log)
 
 
-def test_mixed_actions_in_one_task(sim):
+def test_mixed_actions_in_one_task(sim, deactivated):
     users = people(3) + [
         dict(login_name='jdoe', department='Support'),
         dict(login_name='asmith'),
@@ -52,7 +52,7 @@ def test_mixed_actions_in_one_task(sim):
     assert result['diff']['before']['jdoe'] == {'department': None}
     assert result['diff']['after']['jdoe'] == {'department': 'Support'}
     assert 'ghost' not in result['diff']['after']
-    assert sim.user('asmith')['Status'] == 'Current' and sim.user('Demo')['Status'] == 'Obsolete'
+    assert sim.user('asmith')['Status'] == 'Current' and sim.user('Demo')['Status'] == deactivated
     puts = [r for r in writes(sim) if r['method'] == 'PUT']
     assert sorted(p['body_fields'] for p in puts) == [['Department'], ['Status'], ['Status']]
 
@@ -150,7 +150,7 @@ def test_a_scan_that_outgrows_lookups_falls_back_to_them(sim):
     assert len(user_reads) <= 2 * len(lookups) + 1
 
 
-def test_purge_obsoletes_the_unlisted_within_the_limit(sim):
+def test_purge_obsoletes_the_unlisted_within_the_limit(sim, deactivated):
     sim.seed_users(20)
     keep = [dict(login_name='user%05d' % n) for n in range(1, 16)]
     query = "'Login Name' LIKE \"user%\" AND 'Status' = \"Current\""
@@ -159,7 +159,7 @@ def test_purge_obsoletes_the_unlisted_within_the_limit(sim):
     result = bulk(sim, keep, purge=True, purge_query=query, purge_limit=5)
     purged = sorted(u['login_name'] for u in result['users'] if u['action'] == 'obsoleted')
     assert purged == ['user%05d' % n for n in range(16, 21)]
-    assert all(sim.user(login)['Status'] == 'Obsolete' for login in purged)
+    assert all(sim.user(login)['Status'] == deactivated for login in purged)
     assert all(r['body_fields'] == ['Status'] for r in writes(sim))
     assert len(sim.state()['users']) == 23  # obsoleted, never deleted
     sim.clear_log()

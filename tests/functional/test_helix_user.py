@@ -188,11 +188,23 @@ def test_password_always_changes_every_run_and_is_masked(sim):
 
 
 # ------------------------------------------------------------------ obsolete and absent
-def test_obsolete_keeps_the_record(sim):
+def test_obsolete_keeps_the_record_on_either_labelling(sim, deactivated):
     result = converge(sim, dict(login_name='jdoe', state='obsolete'), 'obsoleted')
-    assert sim.user('jdoe')['Status'] == 'Obsolete'
+    assert sim.user('jdoe')['Status'] == deactivated
     assert sim.user('jdoe')['Full Name'] == 'John Doe'
-    assert result['user']['status'] == 'Obsolete'
+    assert result['user']['status'] == 1  # written by index; the run read no user with the tenant's label of 1
+    again = run_module(helix_user, connection(sim, login_name='jdoe', state='present'))
+    assert again['action'] == 'reactivated' and sim.user('jdoe')['Status'] == 'Current'
+
+
+def test_status_is_written_by_index_so_both_labellings_accept_it(sim, deactivated):
+    sim.clear_log()
+    run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete'))
+    puts = [r for r in writes(sim) if r['method'] == 'PUT']
+    assert len(puts) == 1 and puts[0]['body_fields'] == ['Status']
+    assert sim.user('jdoe')['Status'] == deactivated
+    info = run_module(helix_user_info, connection(sim, login_name=['jdoe', 'asmith']))
+    assert set(user['status'] for user in info['users']) == {deactivated}  # the tenant's own label
 
 
 def test_obsolete_of_a_missing_user_creates_nothing(sim):
@@ -201,10 +213,16 @@ def test_obsolete_of_a_missing_user_creates_nothing(sim):
     assert sim.user('ghost') is None and writes(sim) == []
 
 
-def test_tenant_specific_obsolete_label(sim):
-    result = run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete', obsolete_status='1'))
-    assert result['changed'] is True and sim.user('jdoe')['Status'] == 'Obsolete'
-    assert run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete', obsolete_status='1'))['changed'] is False
+@pytest.mark.parametrize('label', ['1', 'Disabled', 'disabled'])
+def test_a_tenant_specific_obsolete_label_is_written_and_compared_as_given(sim, label):
+    result = run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete', obsolete_status=label))
+    assert result['changed'] is True and sim.user('jdoe')['Status'] == 'Disabled'
+    assert run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete', obsolete_status=label))['changed'] is False
+
+
+def test_the_guide_label_written_to_a_real_user_form_names_the_tenant_answer(sim):
+    result = run_module(helix_user, connection(sim, login_name='jdoe', state='obsolete', obsolete_status='Obsolete'))
+    assert result['failed'] is True and 'AR 306' in result['msg'] and "could not obsolete user 'jdoe'" in result['msg']
 
 
 def test_absent_deletes(sim):

@@ -50,7 +50,7 @@ def test_credential_type_injects_every_connection_variable(sim):
                    'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'True'}
 
 
-def test_provision_declares_purges_within_its_limit_and_reruns_unchanged(sim, tmp_path):
+def test_provision_declares_purges_within_its_limit_and_reruns_unchanged(sim, tmp_path, deactivated):
     sim.seed_users(6)
     users = [dict(login_name='user%05d' % n) for n in range(1, 5)] + [
         dict(login_name='pat', full_name='Pat Lee', license_type='Fixed', groups=['Service Desk', 'Change Manager'])]
@@ -58,7 +58,7 @@ def test_provision_declares_purges_within_its_limit_and_reruns_unchanged(sim, tm
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', data, verbosity=3)
     assert rc == 0, output
     assert sim.user('pat')['Group List'] == '1000000001;1000000003;'
-    assert [sim.user('user%05d' % n)['Status'] for n in range(1, 7)] == ['Current'] * 4 + ['Obsolete'] * 2
+    assert [sim.user('user%05d' % n)['Status'] for n in range(1, 7)] == ['Current'] * 4 + [deactivated] * 2
     assert [r['path'] for r in sim.log].count('/api/jwt/login') == 1
     assert sim.log[-1]['path'] == '/api/jwt/logout'
     assert ADMIN_PASSWORD not in output
@@ -86,12 +86,12 @@ def test_provision_refuses_bad_variables_before_any_request(sim, tmp_path):
     assert sim.log == []
 
 
-def test_offboard_obsoletes_and_verifies(sim, tmp_path):
+def test_offboard_obsoletes_and_verifies(sim, tmp_path, deactivated):
     rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['jdoe', 'asmith']))
     assert rc == 0, output
-    assert sim.user('jdoe')['Status'] == 'Obsolete' and sim.user('asmith')['Status'] == 'Obsolete'
+    assert sim.user('jdoe')['Status'] == deactivated and sim.user('asmith')['Status'] == deactivated
     assert sim.user('jdoe')['Full Name'] == 'John Doe'
-    assert '2 logins are Obsolete (1 changed now)' in output
+    assert '2 logins are obsolete (1 changed now)' in output
 
 
 def test_offboard_fails_naming_logins_that_are_not_obsolete(sim, tmp_path):
@@ -171,7 +171,7 @@ def did_the_job(name, server, tmp_path):
     if name == 'provision':
         return server.user('newbie') is not None
     if name == 'offboard':
-        return server.user('jdoe')['Status'] == 'Obsolete'
+        return server.user('jdoe')['Status'] in ('Disabled', 'Obsolete')
     return (tmp_path / 'reports' / 'helix-users.json').exists()
 
 
@@ -274,7 +274,7 @@ def test_a_token_from_the_caller_is_used_and_neither_logged_in_nor_out(sim, tmp_
                 helix_url='{{ url }}', helix_token='{{ session.token }}', login_name=['jdoe']), 'register': 'after'},
             {'name': 'Log out', 'helix.users.helix_token': dict(helix_url='{{ url }}', helix_token='{{ session.token }}',
                                                                 state='absent')},
-            {'name': 'Check', 'ansible.builtin.assert': dict(that=["after.users[0].status == 'Obsolete'"])}])]))
+            {'name': 'Check', 'ansible.builtin.assert': dict(that=["after.users[0].status == 'Disabled'"])}])]))
     rc, output = run_playbook(play, tmp_path, extra_vars=dict(url=sim.url, user=ADMIN_USER, pw=ADMIN_PASSWORD))
     assert rc == 0, output
     assert sessions(sim) == (1, 1)  # the caller's own
@@ -307,9 +307,17 @@ def test_every_role_logs_out_every_session_it_opened_in_check_mode(sim, tmp_path
         assert writes(sim) == []
 
 
-def test_offboard_verifies_on_a_case_insensitive_tenant(sim, tmp_path):
+def test_offboard_verifies_on_a_case_insensitive_tenant(sim, tmp_path, deactivated):
+    sim.configure(case_sensitive=False)
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['jdoe', 'asmith']))
+    assert rc == 0, output
+    assert sim.user('jdoe')['Status'] == deactivated
+    assert '2 logins are obsolete' in output
+
+
+def test_offboard_of_a_login_in_another_case_than_stored_is_refused_before_any_write(sim, tmp_path):
     sim.configure(case_sensitive=False)
     rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['JDOE', 'asmith']))
-    assert rc == 0, output
-    assert sim.user('jdoe')['Status'] == 'Obsolete'
-    assert '2 logins are Obsolete' in output
+    assert rc != 0
+    assert "user 'JDOE': the tenant has 'jdoe', which differs only by case" in output
+    assert writes(sim) == [] and sim.user('jdoe')['Status'] == 'Current'

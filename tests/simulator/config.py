@@ -22,7 +22,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     group_list_mode: str = "ids"        # "ids" or "as-written"
     # User form Status labels: "real" (0 Current, 1 Disabled) or "guide" (0 Current, 1 Obsolete,
     # 2 Proposed, 3 Deleted). "guide" until the collection stops writing Obsolete; then "real".
-    status_labels: str = "guide"
+    status_labels: str = "real"
     # Entries as the guide's examples show them: no self link, no Request ID, Login Name as the id.
     entry_links: bool = True            # False: every entry's "_links" is {}
     omit_request_id: bool = False       # True: Request ID never in "values", even when asked for

@@ -80,7 +80,6 @@ USER_FORM = FormDef("User", _CORE + (
 ))
 
 
-
 def _with_status_labels(form, labels):
     """A copy of form whose Status selection has these labels."""
     return FormDef(form.name, (replace(f, labels=labels) if f.name == "Status" else f for f in form.fields),

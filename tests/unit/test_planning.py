@@ -7,10 +7,10 @@ from ansible_collections.helix.users.plugins.module_utils.bulk import compact_di
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver, join_group_list, split_group_list
 from ansible_collections.helix.users.plugins.module_utils.user_reads import LoginMatcher
 from ansible_collections.helix.users.plugins.module_utils.users import (
+    StatusRule,
     UserError,
     plan_user,
     selection_key,
-    state_of,
     validate_spec,
     values_equal,
 )
@@ -104,7 +104,7 @@ def test_a_create_is_one_write_with_everything_and_a_masked_password(resolver):
     plan = plan_user(spec(full_name='New', license_type='Read', groups=['Administrator'], password='Pw-1',
                           fields={'Full Text License Type': 'Fixed'}), None, resolver)
     assert plan.action == 'created'
-    assert plan.write == {'Login Name': 'jdoe', 'Status': 'Current', 'Full Name': 'New', 'License Type': 'Read',
+    assert plan.write == {'Login Name': 'jdoe', 'Status': 0, 'Full Name': 'New', 'License Type': 'Read',
                           'Group List': '1;', 'Password': 'Pw-1', 'Full Text License Type': 'Fixed'}
     assert plan.after['password'] == '********' and 'Pw-1' not in repr(plan.after)
 
@@ -122,14 +122,29 @@ def test_unknown_groups_are_named_with_the_user(resolver):
 
 
 @pytest.mark.parametrize('state, status, action, write', [
-    ('obsolete', 'Current', 'obsoleted', {'Status': 'Obsolete'}),
-    ('obsolete', 'Obsolete', 'unchanged', None),
-    ('present', 'Obsolete', 'reactivated', {'Status': 'Current'}),
+    ('obsolete', 'Current', 'obsoleted', {'Status': 1}),
+    ('obsolete', 'Obsolete', 'unchanged', None),   # the guide's label of index 1
+    ('obsolete', 'Disabled', 'unchanged', None),   # real User forms' label of index 1
+    ('obsolete', 1, 'unchanged', None),
+    ('present', 'Obsolete', 'reactivated', {'Status': 0}),
+    ('present', 'Disabled', 'reactivated', {'Status': 0}),
+    ('present', 'Proposed', 'reactivated', {'Status': 0}),
     ('absent', 'Current', 'deleted', None),
 ])
-def test_states_plan_one_status_write_or_a_delete(resolver, state, status, action, write):
+def test_states_plan_one_status_write_by_index_or_a_delete(resolver, state, status, action, write):
     plan = plan_user(spec(state=state), stored(Status=status), resolver)
     assert (plan.action, plan.write) == (action, write)
+
+
+def test_labels_named_by_the_task_are_written_and_compared_as_given(resolver):
+    rule = StatusRule('Active', 'Inactive')
+    assert plan_user(spec(state='obsolete'), stored(Status='Active'), resolver, rule).write == {'Status': 'Inactive'}
+    assert plan_user(spec(state='obsolete'), stored(Status='inactive'), resolver, rule).action == 'unchanged'
+
+
+def test_an_entry_without_a_request_id_is_addressed_by_the_login_as_read(resolver):
+    current = stored(**{'Request ID': None, 'Login Name': 'JDoe'})
+    assert plan_user(spec(login_name='JDoe', email='x@example.com'), current, resolver).entry_id == 'JDoe'
 
 
 def test_an_absent_user_is_never_created_by_obsolete_or_absent(resolver):
@@ -143,8 +158,10 @@ def test_update_password_always_writes_the_password_every_run(resolver):
     assert plan_user(spec(password='Pw-2'), stored(), resolver).action == 'unchanged'
 
 
-def test_state_of_maps_a_stored_status_to_the_state_option():
-    assert (state_of('Current'), state_of(1), state_of('Proposed')) == ('present', 'obsolete', 'Proposed')
+def test_state_of_maps_a_stored_status_to_the_state_option_by_index():
+    rule = StatusRule()
+    assert [rule.state_of(value) for value in ('Current', 1, 'Disabled', 'Obsolete', 'Proposed')] == [
+        'present', 'obsolete', 'obsolete', 'obsolete', 'Proposed']
 
 
 # ------------------------------------------------------------------ validating items
