@@ -120,6 +120,25 @@ options:
         login that matches a stored one only by case is an error naming both, before any write.
     type: list
     elements: raw
+  users_file:
+    description:
+      - Bulk mode from a file on the controller, found the way the C(src) of M(ansible.builtin.copy) is (relative to
+        the role's C(files/) or the playbook), read by the module's action plugin, so it works when the task is
+        delegated too, and parsed once by the module, with no templating of each item.
+      - YAML (C(.yml), C(.yaml)) or JSON (C(.json)) - a list of items exactly like O(users) (dicts, or login names),
+        or a mapping with the single key C(users) holding that list.
+      - CSV (C(.csv)) - a header row of option names (C(login_name), C(full_name), C(groups), C(state), ...); a
+        C(groups) cell holds group names or ids separated by C(;); a column C(fields.<AR field name>) goes into
+        C(fields); an empty cell declares nothing. An unknown column is an error naming the allowed ones.
+      - Mutually exclusive with O(users) and O(login_name); everything else (purge, concurrency, check and diff mode,
+        the safety rules, the masking of passwords read from the file) works as with O(users).
+      - A file that is missing, unreadable, not a list, or has a bad row is an error naming the file and the row,
+        and nothing is sent.
+    type: path
+  _users_file_content:
+    description:
+      - Internal, set by the action plugin - the text of O(users_file). Do not set it.
+    type: str
   purge:
     description:
       - Bulk mode only. Every user matched by O(purge_query) and not listed in O(users) is set obsolete (never deleted).
@@ -321,6 +340,7 @@ from ansible_collections.helix.users.plugins.module_utils.bulk import (
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 from ansible_collections.helix.users.plugins.module_utils.users import OPTION_FIELDS, StatusRule, passwords_in, user_after
+from ansible_collections.helix.users.plugins.module_utils.users_file import UsersFileError, parse_users_file
 
 # The options that describe one user: the module's own in single mode, each item's in bulk mode.
 USER_OPTIONS = dict(
@@ -336,12 +356,31 @@ USER_OPTIONS.update((option, dict(type='str')) for option, _field in OPTION_FIEL
 ITEM_SPEC = dict(USER_OPTIONS, login_name=dict(type='str', aliases=['name'], required=True))
 FIELD_OPTIONS = [option for option, _field in OPTION_FIELDS] + ['groups', 'password', 'fields']
 INHERITED = ('state', 'append', 'update_password')
+# The columns a users_file in CSV may have, and how a cell is read.
+CSV_COLUMNS = dict((option, spec['type']) for option, spec in ITEM_SPEC.items() if option != 'fields')
+_FILE_ITEMS = {}  # the parsed users_file, by its text: parsed once for its secrets, used again for the users
+
+
+def file_items(params):
+    """(items, labels) of the users_file the action plugin read, parsed once; UsersFileError when it is bad."""
+    text = params.get('_users_file_content')
+    if text not in _FILE_ITEMS:
+        try:
+            _FILE_ITEMS[text] = parse_users_file(params.get('users_file') or 'users_file', text, CSV_COLUMNS)
+        except UsersFileError as exc:
+            _FILE_ITEMS[text] = exc
+    return _FILE_ITEMS[text]
 
 
 def raw_secrets(params):
-    """Passwords Ansible can not know are secrets: inside the raw users items, and given through fields."""
+    """Passwords Ansible can not know are secrets: inside the raw users items or the users_file, and given
+    through fields."""
     found = passwords_in(params)
-    for item in params.get('users') or []:
+    items = params.get('users') or []
+    if params.get('_users_file_content') is not None:
+        parsed = file_items(params)
+        items = [] if isinstance(parsed, UsersFileError) else parsed[0]
+    for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
             found.extend(passwords_in(item))
     return found
@@ -353,7 +392,16 @@ def declared_specs(module):
     Sends nothing; fails naming every bad item.
     """
     params = module.params
-    single = params['users'] is None
+    items, labels = params['users'], None
+    if params['users_file'] is not None:
+        if params['_users_file_content'] is None:
+            module.fail_json(msg='users_file %s: the file was not read; helix_user reads it through its action plugin,'
+                                 ' which runs when the task names the module helix.users.helix_user' % params['users_file'])
+        parsed = file_items(params)
+        if isinstance(parsed, UsersFileError):
+            module.fail_json(msg='nothing was sent: %s' % parsed)
+        items, labels = parsed  # kept out of params: the result would echo them back
+    single = items is None
     if single:
         if params['purge'] or params['purge_query']:
             module.fail_json(msg='purge and purge_query work in bulk mode only (with users)')
@@ -363,9 +411,9 @@ def declared_specs(module):
         if clashing:
             module.fail_json(msg='with users, per-user options go inside the items; not at the top: %s' % ', '.join(clashing))
         if params['purge']:
-            refuse_unsafe_purge(module)
-        items = params['users']
-    specs, problems = validate_items(items, ITEM_SPEC, dict((key, params[key]) for key in INHERITED), single=single)
+            refuse_unsafe_purge(module, items)
+    specs, problems = validate_items(items, ITEM_SPEC, dict((key, params[key]) for key in INHERITED), single=single,
+                                     labels=labels)
     if problems and single:
         module.fail_json(msg='; '.join(problems), problems=problems)
     if problems:
@@ -374,14 +422,14 @@ def declared_specs(module):
     return specs, single
 
 
-def refuse_unsafe_purge(module):
+def refuse_unsafe_purge(module, items):
     """A purge obsoletes whoever its scope holds and the list does not: refuse the inputs that widen it by mistake."""
     params = module.params
     if not (params['purge_query'] or '').strip():
         module.fail_json(msg='purge needs a non-blank purge_query: the qualification choosing the users a purge may'
                              ' obsolete (got %r; a template that rendered nothing would make the whole form the scope)'
                          % (params['purge_query'],))
-    if not params['users']:
+    if not items:
         module.fail_json(msg='purge with no declared users is refused: it would obsolete every user purge_query'
                              ' matches (an empty users list is usually a variable that was not set)')
     blank = [login for login in params['purge_exclude'] or [] if not (login or '').strip()]
@@ -428,6 +476,8 @@ def main():
     module = HelixModule(
         dict(
             users=dict(type='list', elements='raw'),
+            users_file=dict(type='path'),
+            _users_file_content=dict(type='str', no_log=True),
             purge=dict(type='bool', default=False),
             purge_query=dict(type='str'),
             purge_limit=dict(type='int', default=10),
@@ -439,8 +489,8 @@ def main():
             obsolete_status=dict(type='str'),
             **USER_OPTIONS
         ),
-        required_one_of=[('login_name', 'users')],
-        mutually_exclusive=[('login_name', 'users')],
+        required_one_of=[('login_name', 'users', 'users_file')],
+        mutually_exclusive=[('login_name', 'users', 'users_file')],
         raw_secrets=raw_secrets,
     )
     specs, single = declared_specs(module)

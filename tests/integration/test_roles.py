@@ -290,7 +290,8 @@ def test_provision_refuses_a_purge_of_an_empty_list_before_any_request(sim, tmp_
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
         helix_purge=True, helix_purge_query="'Login Name' LIKE \"user%\""))
     assert rc != 0
-    assert 'helix_users' in output and 'missing required arguments' in output
+    assert 'Give the users either in helix_users (a list) or in helix_users_file' in output
+    assert 'one of them is required' in output
     assert sim.log == []
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users=['jdoe'], helix_purge=True,
                                                                     helix_purge_query='  '))

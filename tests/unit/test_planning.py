@@ -200,3 +200,24 @@ def test_the_compact_diff_holds_the_changed_and_the_tried_users_only(resolver):
     assert sorted(diff['after']) == ['bad', 'jdoe']
     assert diff['after']['jdoe'] == {'email': 'a@example.com'}
     assert summarize([changed, same, failed])['failed'] == 1
+
+
+# ------------------------------------------------------------------ the quick item check agrees with Ansible's
+TEXT = st.text(max_size=8)
+ITEM_VALUES = dict(
+    login_name=TEXT, name=TEXT, full_name=TEXT, email=st.one_of(TEXT, st.integers()), license_type=TEXT,
+    state=st.sampled_from(['present', 'obsolete', 'absent', 'gone']), append=st.one_of(st.booleans(), st.just('yes')),
+    groups=st.one_of(st.lists(TEXT, max_size=3), TEXT, st.lists(st.integers(), max_size=2)),
+    fields=st.one_of(st.dictionaries(TEXT, TEXT, max_size=2), TEXT),
+    update_password=st.sampled_from(['on_create', 'always', 'never']), shoe_size=TEXT)
+
+
+@given(st.fixed_dictionaries({}, optional=ITEM_VALUES))
+def test_the_quick_item_check_gives_what_ansibles_validator_gives(item):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible_collections.helix.users.plugins.module_utils.bulk import ItemValidator
+    ansible = ArgumentSpecValidator(ITEM_SPEC).validate(dict(item))
+    params, problems = ItemValidator(ITEM_SPEC).validate(dict(item))
+    assert problems == list(ansible.error_messages)
+    if not problems:
+        assert params == ansible.validated_parameters
