@@ -84,10 +84,10 @@ def _parse_csv(path, text, columns):
     unknown = [name for name in header if name not in columns and not (
         name.startswith(FIELD_COLUMN) and len(name) > len(FIELD_COLUMN))]
     if unknown:
+        named = ', '.join(repr(name) for name in unknown)
         raise UsersFileError('users_file %s row 1: unknown column%s %s; the columns are option names (%s) or'
-                             ' fields.<AR field name>' % (path, '' if len(unknown) == 1 else 's',
-                                                         ', '.join(repr(name) for name in unknown),
-                                                         ', '.join(sorted(columns))))
+                             ' fields.<AR field name>' % (path, '' if len(unknown) == 1 else 's', named,
+                                                          ', '.join(sorted(columns))))
     repeated = sorted(set(name for name in header if header.count(name) > 1))
     if repeated:
         raise UsersFileError('users_file %s row 1: repeated column%s %s' % (

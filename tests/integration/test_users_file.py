@@ -1,6 +1,7 @@
 """users_file: YAML, JSON and CSV read by the action plugin and parsed by the module; bad files send nothing."""
 
 import os
+import shutil
 
 from support import ADMIN_PASSWORD, run_playbook, secret, writes
 
@@ -9,7 +10,11 @@ PLAYBOOKS = os.path.join(os.path.dirname(__file__), 'playbooks')
 
 def test_users_file_in_every_format_converges_and_bad_files_send_nothing(sim, tmp_path):
     passwords = [secret('Yaml-File-Secret-1'), secret('Csv-File-Secret-1')]
-    rc, output = run_playbook(os.path.join(PLAYBOOKS, 'users_file.yml'), tmp_path, verbosity=3,
+    playbooks = tmp_path / 'playbooks'
+    shutil.copytree(PLAYBOOKS, playbooks)
+    # made here: a broken YAML file in the repository would fail the sanity yamllint test
+    (playbooks / 'files' / 'broken.yml').write_text('- login_name: [unclosed\n', encoding='utf-8')
+    rc, output = run_playbook(str(playbooks / 'users_file.yml'), tmp_path, verbosity=3,
                               extra_vars=dict(sim_url=sim.url, admin_password=ADMIN_PASSWORD))
     assert rc == 0, output
     stored = dict((user['Login Name'], user) for user in sim.state()['users'])
@@ -19,8 +24,8 @@ def test_users_file_in_every_format_converges_and_bad_files_send_nothing(sim, tm
     assert stored['jfile2']['Full Text License Type'] == 'Fixed'
     assert stored['cfile1']['Group List'] == '1000000001;1000000002;' and stored['cfile2']['License Type'] == 'Read'
     creates = [w for w in writes(sim) if w['method'] == 'POST']
-    assert sorted(w['values']['Login Name'] for w in creates) == ['cfile1', 'cfile2', 'jfile1', 'jfile2',
-                                                                   'yfile1', 'yfile2']
+    created = sorted(w['values']['Login Name'] for w in creates)
+    assert created == ['cfile1', 'cfile2', 'jfile1', 'jfile2', 'yfile1', 'yfile2']
     assert [w for w in writes(sim) if w['method'] != 'POST'] == []  # jdoe and asmith were as declared
     for password in passwords:
         assert password not in output
