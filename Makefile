@@ -9,7 +9,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit sanity lint docs importer bench bench-quick matrix clean
+.PHONY: venv collection demo test units unit sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
@@ -62,6 +62,11 @@ importer: venv
 ## ansible-test sanity on ansible-core 2.17, 2.18 and 2.19, each in its own virtualenv.
 matrix: venv
 	$(PY) tools/sanity_matrix.py
+
+## An execution environment build in build/ee/: the definition of extensions/awx/, the collection as
+## helix-users.tar.gz and the context with its Containerfile (then ansible-builder build or podman build).
+ee-context: venv
+	$(PY) tools/ee_context.py
 
 ## The benchmark: bulk helix_user against a uri loop and single-user tasks (about 30 minutes).
 bench: venv collection
