@@ -51,7 +51,7 @@ def test_the_tarball_holds_what_users_need_and_nothing_else(built):
                    'meta/execution-environment.yml', 'requirements.txt', 'plugins/action/helix_token.py',
                    'roles/provision/tasks/main.yml', 'roles/offboard/tasks/main.yml', 'roles/audit/tasks/main.yml',
                    'playbooks/demo.yml', 'playbooks/provision.yml', 'playbooks/vars/provision.example.yml',
-                   'extensions/awx/credential_type.yml',
+                   'extensions/awx/credential_type.yml', 'extensions/awx/install_credential_type.yml',
                    'extensions/awx/execution-environment.yml', 'changelogs/changelog.yaml',
                    'CHANGELOG.rst'):
         assert needed in names, needed
