@@ -41,7 +41,7 @@ NOTES = [
 
 
 def render():
-    from ansible_collections.helix.users.plugins.module_utils.connection import connection_doc_options  # pylint: disable=import-outside-toplevel  # build/collections is on PYTHONPATH
+    from ansible_collections.helix.users.plugins.module_utils.connection import connection_doc_options  # pylint: disable=import-outside-toplevel
     body = yaml.safe_dump(dict(options=connection_doc_options(), notes=NOTES, requirements=['requests']),
                           default_flow_style=False, sort_keys=False, width=120)
     return HEADER + body + "'''\n"
