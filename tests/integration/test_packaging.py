@@ -52,7 +52,8 @@ def test_the_tarball_holds_what_users_need_and_nothing_else(built):
                    'roles/provision/tasks/main.yml', 'roles/offboard/tasks/main.yml', 'roles/audit/tasks/main.yml',
                    'playbooks/demo.yml', 'playbooks/provision.yml', 'playbooks/vars/provision.example.yml',
                    'extensions/awx/credential_type.yml', 'extensions/awx/install_credential_type.yml',
-                   'extensions/awx/execution-environment.yml', 'changelogs/changelog.yaml',
+                   'extensions/awx/execution-environment.yml', 'docs/pipelines/README.md', 'docs/pipelines/site.yml',
+                   'changelogs/changelog.yaml',
                    'CHANGELOG.rst'):
         assert needed in names, needed
     for module in MODULES:
@@ -93,6 +94,25 @@ def test_the_demo_runs_from_the_installed_copy(built, sim, tmp_path):
     assert rc == 0, output
     assert str(installed) in output or 'ok=' in output
     assert sim.user('alice') is not None and sim.user('user00003')['Status'] == 'Obsolete'
+
+
+def test_the_readme_commands_run_a_ready_playbook_from_the_installed_copy(built, sim, tmp_path):
+    """README, Install: find the installed collection with ansible-galaxy collection list, copy the example
+    variables out of it, run the playbook by name."""
+    _tarball, installed = built
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed), ANSIBLE_HOME=str(tmp_path / 'home'))
+    listing = json.loads(tool('ansible-galaxy', 'collection', 'list', 'helix.users', '--format', 'json', env=env))
+    folder = os.path.join(next(iter(listing)), 'helix', 'users')
+    assert os.path.realpath(folder) == os.path.realpath(str(installed / 'ansible_collections' / 'helix' / 'users'))
+    example = tmp_path / 'my-users.yml'
+    shutil.copy(os.path.join(folder, 'playbooks', 'vars', 'provision.example.yml'), example)
+    rc, output = run_playbook('helix.users.provision', tmp_path, extra_vars_file='@' + str(example),
+                              env=dict(HELIX_URL=sim.url, HELIX_USERNAME=ADMIN_USER, HELIX_PASSWORD=ADMIN_PASSWORD),
+                              collections_path=str(installed))
+    assert rc == 0, output
+    with open(example, encoding='utf-8') as handle:
+        for user in yaml.safe_load(handle)['helix_users']:
+            assert sim.user(user['login_name'])['Full Name'] == user['full_name']
 
 
 def test_ansible_builder_creates_an_execution_environment_context(tmp_path):
