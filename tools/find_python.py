@@ -4,11 +4,13 @@ Usage: python3 tools/find_python.py 3.13 [3.12 ...]
 
 On this kind of machine pyenv installs the interpreters, and its `python3.13` shims on the PATH fail;
 `$(pyenv prefix 3.13.x)/bin/python3` works. So each version is looked for as: pyenv's installs of it
-(newest first), then `pythonX.Y` on the PATH, then `python3` on the PATH; a candidate counts only if it
+(newest first; by `pyenv prefix`, or under PYENV_ROOT or ~/.pyenv when pyenv is not on the PATH),
+then `pythonX.Y` on the PATH, then `python3` on the PATH; a candidate counts only if it
 runs, is that version and has venv and ensurepip (a virtualenv can be made with it). Exit status 1 and a
 message on stderr when none works. Runs on any Python 3.
 """
 
+import glob
 import os
 import shutil
 import subprocess
@@ -40,8 +42,19 @@ def pyenv_prefixes(version):
     return prefixes
 
 
+def pyenv_folders(version):
+    """pyenv's installs found without pyenv itself (not on the PATH of every shell): PYENV_ROOT, ~/.pyenv."""
+    roots = [os.environ.get('PYENV_ROOT'), os.path.expanduser('~/.pyenv')]
+    found = []
+    for root in filter(None, roots):
+        paths = glob.glob(os.path.join(root, 'versions', version + '.*', 'bin', 'python3'))
+        found += sorted(paths, key=lambda path: [int(n) if n.isdigit() else -1
+                                                 for n in path.split(os.sep)[-3].split('.')], reverse=True)
+    return found
+
+
 def candidates(version):
-    found = pyenv_prefixes(version)
+    found = pyenv_prefixes(version) + pyenv_folders(version)
     for name in ('python' + version, 'python3'):
         path = shutil.which(name)
         if path:
