@@ -137,8 +137,10 @@ def test_ansible_builder_creates_an_execution_environment_context(tmp_path):
     # the galaxy stage, as the Containerfile runs it: ansible-galaxy in a copy of _build/
     build = tmp_path / 'build'
     shutil.copytree(context / '_build', build)
+    # (on a clean image: no helix.users on the collections path yet, as there is here through build/collections)
     tool('ansible-galaxy', 'collection', 'install', '-r', 'requirements.yml', '-p', str(tmp_path / 'usr-share'),
-         cwd=str(build), env=dict(os.environ, ANSIBLE_HOME=str(tmp_path / 'home')))
+         cwd=str(build), env=dict(os.environ, ANSIBLE_HOME=str(tmp_path / 'home'),
+                                  ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'usr-share')))
     assert (tmp_path / 'usr-share' / 'ansible_collections' / 'helix' / 'users' / 'meta' / 'runtime.yml').exists()
     with open(os.path.join(ROOT, 'meta', 'execution-environment.yml'), encoding='utf-8') as handle:
         meta = yaml.safe_load(handle)
