@@ -1,19 +1,26 @@
 # helix.users: every developer command. `make demo` and `make test` set themselves up.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The toolchain runs on Python 3.13 (3.12 will do; ansible-core 2.21 needs 3.12 or newer). pyenv's
+# interpreters are found by path, since its python3.X shims fail on this kind of machine
+# (tools/find_python.py; any python3 runs it). Override with make PYTHON=/path/to/python3.
+PYTHON ?= $(shell python3 tools/find_python.py 3.13 3.12 2>/dev/null)
+PYVER := $(if $(PYTHON),$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'))
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
+VENV_PYVER = $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)-py$(PYVER)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit sanity lint docs importer bench bench-quick matrix clean
+.PHONY: venv collection demo test units unit sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "No Python 3.13 or 3.12 found: install one (pyenv install 3.13) or run make PYTHON=/path/to/python3" >&2; exit 1; }
+	@if test -x $(PY) && test "$(VENV_PYVER)" != "$(PYVER)"; then echo "$(VENV) runs another Python than $(PYTHON): making it anew"; rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
@@ -40,7 +47,7 @@ unit: venv collection
 	$(PY) -m pytest tests/unit
 
 sanity: venv
-	$(PY) tools/run_ansible_test.py sanity --python 3.11
+	$(PY) tools/run_ansible_test.py sanity --python $(VENV_PYVER)
 
 ## ansible-lint (production profile), documentation lint, changelog lint, rendered docs up to date.
 lint: venv collection
@@ -59,9 +66,14 @@ docs: venv collection
 importer: venv
 	$(PY) tools/galaxy_importer.py
 
-## ansible-test sanity on ansible-core 2.17, 2.18 and 2.19, each in its own virtualenv.
+## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv.
 matrix: venv
 	$(PY) tools/sanity_matrix.py
+
+## An execution environment build in build/ee/: the definition of extensions/awx/, the collection as
+## helix-users.tar.gz and the context with its Containerfile (then ansible-builder build or podman build).
+ee-context: venv
+	$(PY) tools/ee_context.py
 
 ## The benchmark: bulk helix_user against a uri loop and single-user tasks (about 30 minutes).
 bench: venv collection

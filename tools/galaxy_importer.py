@@ -1,6 +1,9 @@
 """Build the collection and run galaxy-importer on the tarball, in a virtualenv of its own (.venv-importer):
 galaxy-importer pins packages that must not leak into the development toolchain.
 
+galaxy-importer writes importer_result.json into its working directory: it runs in build/importer/, so
+the checkout stays clean.
+
 Usage: python tools/galaxy_importer.py
 """
 
@@ -12,6 +15,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, '.venv-importer')
+WORKDIR = os.path.join(ROOT, 'build', 'importer')
 IMPORTER = 'galaxy-importer==0.4.44'
 CONFIG = '''[galaxy-importer]
 LOG_LEVEL_MAIN = INFO
@@ -37,8 +41,9 @@ def main():
             handle.write(CONFIG)
         env = dict(os.environ, GALAXY_IMPORTER_CONFIG=config,
                    PATH=os.path.join(VENV, 'bin') + os.pathsep + os.environ.get('PATH', ''))
-        proc = subprocess.run([python, '-m', 'galaxy_importer.main', tarball], env=env, capture_output=True, text=True,
-                              check=False)
+        os.makedirs(WORKDIR, exist_ok=True)
+        proc = subprocess.run([python, '-m', 'galaxy_importer.main', tarball], cwd=WORKDIR, env=env,
+                              capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
     problems = [line for line in output.splitlines() if line.startswith(('ERROR', 'WARNING'))]
     print('\n'.join(problems) if problems else 'galaxy-importer: no errors or warnings')
