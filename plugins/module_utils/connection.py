@@ -14,7 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
+import os
+
+from ansible.module_utils.common.parameters import AnsibleFallbackNotFound
 
 # Each entry: the argument-spec keys (type, required, default, no_log, ...)
 # plus 'env' (the fallback variable) and 'description' (list of doc lines).
@@ -89,12 +91,24 @@ REQUIRED_ONE_OF = (('helix_token', 'helix_username'),)
 REQUIRED_TOGETHER = (('helix_username', 'helix_password'),)
 
 
+def non_empty_env_fallback(*names):
+    """The first of these environment variables that is set and not empty.
+
+    AWX injects every input of a credential, an unset one as an empty string: that means "not set",
+    not an empty timeout or an invalid boolean.
+    """
+    for name in names:
+        if os.environ.get(name, '') != '':
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 def connection_argument_spec():
     """The argument spec of the connection options, env fallbacks included."""
     spec = {}
     for name, option in CONNECTION_OPTIONS.items():
         entry = dict((key, option[key]) for key in _SPEC_KEYS if key in option)
-        entry['fallback'] = (env_fallback, [option['env']])
+        entry['fallback'] = (non_empty_env_fallback, [option['env']])
         spec[name] = entry
     return spec
 

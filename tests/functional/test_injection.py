@@ -12,7 +12,8 @@ from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module
 PIECES = ['"', "'", '%', '_', ' AND ', ' OR ', 'NOT ', '(', ')', '\n', '\\', '$NULL$', '=', '!=', ';', 'jdoe', 'a', 'é', '*']
 HOSTILE = st.one_of(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(''.join), st.text(min_size=1, max_size=20))
 SEEDED = ('Demo', 'jdoe', 'asmith')
-LOGIN = HOSTILE.filter(lambda s: s.strip() == s and s.strip() != '' and s not in SEEDED)
+# NUL can not reach a module: Ansible's own syslog call refuses it before the module runs
+LOGIN = HOSTILE.filter(lambda s: s.strip() == s and s.strip() != '' and s not in SEEDED and '\x00' not in s)
 QUALIFICATION_HOSTILE = st.one_of(st.text(), st.lists(st.sampled_from(PIECES), max_size=12).map(''.join))
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -12,7 +12,7 @@ import yaml
 from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, writes
 
 PIPELINE = os.path.join(ROOT, 'docs', 'pipelines')
-DECLARE = 'helix.users.provision : Declare every user in helix_users'
+DECLARE = 'helix.users.provision : Declare every user in helix_users or helix_users_file'
 
 
 def drift_module():

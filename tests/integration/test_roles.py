@@ -19,7 +19,8 @@ def credential_env(sim, **inputs):
     with open(CREDENTIAL_TYPE, encoding='utf-8') as handle:
         definition = yaml.safe_load(handle)
     values = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
-                  helix_auth_string='', helix_validate_certs=True)
+                  helix_auth_string='', helix_validate_certs=True, helix_ca_bundle='', helix_timeout='',
+                  helix_max_retries='')
     values.update(inputs)
     fields = set(field['id'] for field in definition['inputs']['fields'])
     assert set(values) == fields
@@ -47,7 +48,8 @@ def run_with_vars(sim, tmp_path, name, data, **kwargs):
 def test_credential_type_injects_every_connection_variable(sim):
     env = credential_env(sim)
     assert env == {'HELIX_URL': sim.url, 'HELIX_USERNAME': ADMIN_USER, 'HELIX_PASSWORD': ADMIN_PASSWORD,
-                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'True'}
+                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'True', 'HELIX_CA_PATH': '',
+                   'HELIX_TIMEOUT': '30', 'HELIX_MAX_RETRIES': '3'}
 
 
 def test_provision_declares_purges_within_its_limit_and_reruns_unchanged(sim, tmp_path, deactivated):

@@ -7,7 +7,6 @@ import sys
 import pytest
 import yaml
 
-from ansible.module_utils.basic import env_fallback
 from ansible_collections.helix.users.plugins.doc_fragments.connection import ModuleDocFragment
 from ansible_collections.helix.users.plugins.module_utils import connection
 from support import COLLECTIONS, ROOT
@@ -26,7 +25,7 @@ def test_argument_spec_matches_the_contract():
     assert set(spec) == set(CONTRACT_OPTIONS)
     for name, (kind, env, secret) in CONTRACT_OPTIONS.items():
         assert spec[name]['type'] == kind
-        assert spec[name]['fallback'] == (env_fallback, [env])
+        assert spec[name]['fallback'] == (connection.non_empty_env_fallback, [env])
         assert bool(spec[name].get('no_log')) is secret
     assert spec['validate_certs']['default'] is True
     assert spec['timeout']['default'] == 30
@@ -68,6 +67,16 @@ def test_auth_rules_refuse_neither(params, complaint):
     validator = auth_validator()
     result = validator.validate(dict(params, helix_url='http://127.0.0.1:1'))
     assert complaint in ' '.join(result.error_messages)
+
+
+def test_an_empty_environment_variable_counts_as_unset(monkeypatch):
+    # what AWX injects for a credential input nobody filled in
+    for name in ('HELIX_TIMEOUT', 'HELIX_MAX_RETRIES', 'HELIX_VALIDATE_CERTS', 'HELIX_CA_PATH'):
+        monkeypatch.setenv(name, '')
+    result = auth_validator().validate(dict(helix_url='http://127.0.0.1:1', helix_token='a-token'))
+    assert result.error_messages == []
+    params = result.validated_parameters
+    assert (params['timeout'], params['max_retries'], params['validate_certs'], params['ca_path']) == (30, 3, True, None)
 
 
 def test_env_fallbacks_feed_the_spec(monkeypatch):
