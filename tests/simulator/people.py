@@ -20,6 +20,17 @@ def _left_support(old, new):
     return old is not None and old["Support Staff"] == YES and new["Support Staff"] != YES
 
 
+_GROUP_FIELDS = ("Permission Group ID", "Permission Group", "Permission Group Type")
+
+
+def _group_named(values, old):
+    """What a permission-group row names its group by. On update, the fields the write changed win:
+    the stored others were filled from the old group and do not count."""
+    named = {name: values[name] for name in _GROUP_FIELDS}
+    changed = {name: value for name, value in named.items() if old is not None and value != old[name]}
+    return {name: changed.get(name) for name in _GROUP_FIELDS} if changed else named
+
+
 def _check_login_id(login):
     forbidden = any(character in login for character in LOGIN_ID_FORBIDDEN_CHARACTERS)
     if forbidden or login.casefold() in {name.casefold() for name in LOGIN_ID_FORBIDDEN_NAMES}:
@@ -86,7 +97,7 @@ class PeopleWorkflow:
 
     def _check_permission_row(self, values, old):
         person = self._person(values["Person ID"])
-        group = self._permission_group(values)
+        group = self._permission_group(_group_named(values, old))
         values["Permission Group"] = group["Permission Group"]
         values["Permission Group ID"] = group["Permission Group ID"]
         values["Permission Group Type"] = group["Permission Group Type"]
@@ -98,9 +109,9 @@ class PeopleWorkflow:
             raise ARError(400, LICENSE_NEEDED, f"{group['Permission Group']} needs a {needed} license")
         self._refuse_duplicate(PERMISSION_GROUPS, values, old, "Person ID", "Permission Group ID")
 
-    def _permission_group(self, values):
-        """The map row a permission-group row names by Permission Group ID or name (both must agree)."""
-        group_id, name, kind = values["Permission Group ID"], values["Permission Group"], values["Permission Group Type"]
+    def _permission_group(self, named):
+        """The map row named by Permission Group ID or by name; the name and a Type, when given, must agree with it."""
+        group_id, name, kind = named["Permission Group ID"], named["Permission Group"], named["Permission Group Type"]
         if group_id is None and name is None:
             raise ARError(400, REQUIRED_MISSING, "Permission Group (1000001578)")
         key = {"Permission Group ID": group_id} if group_id is not None else {"Permission Group": name}

@@ -340,6 +340,20 @@ def test_license_needed_is_met_by_fixed_or_floating(client, itsm):
                                                                                           "mary")
 
 
+def test_permission_row_moved_to_another_group(client, itsm):
+    row_id = created(client.create({"Person ID": MARY, "Permission Group": "Knowledge User"}, form=PERMISSIONS),
+                     PERMISSIONS)
+    assert client.update(row_id, {"Permission Group": "Incident Viewer"}, form=PERMISSIONS).status_code == 204
+    row = client.get(row_id, form=PERMISSIONS).json()["values"]
+    assert (row["Permission Group"], row["Permission Group ID"]) == ("Incident Viewer", 1000000009)
+    assert client.update(row_id, {"Permission Group ID": CALBRO_ACCESS}, form=PERMISSIONS).status_code == 204
+    row = client.get(row_id, form=PERMISSIONS).json()["values"]
+    assert (row["Permission Group"], row["Permission Group Type"]) == ("Calbro Services", "Company")
+    assert itsm.user("mary")["Group List"] == f"{CALBRO_ACCESS};"
+    refused(client.update(row_id, {"Permission Group": "Incident Viewer", "Permission Group ID": KNOWLEDGE_USER},
+                          form=PERMISSIONS), 10105)
+
+
 def test_support_group_association_refused(client, itsm):
     refused(client.create({"Person ID": MARY, "Support Group ID": SERVICE_DESK}, form=ASSOCIATION), 10107)
     refused(client.create({"Person ID": "PPL000000000099", "Support Group ID": SERVICE_DESK}, form=ASSOCIATION), 10104)
