@@ -215,7 +215,7 @@ class SimulatorApp:
             links["next"] = [{"href": self._page_url(request, offset + len(rows), limit)}]
         if offset > 0:
             links["prev"] = [{"href": self._page_url(request, max(0, offset - size), limit)}]
-        entries = [{"values": self._shown(values), "_links": self._entry_links(request, form, entry_id)}
+        entries = [{"values": self._shown(form, values), "_links": self._entry_links(request, form, entry_id)}
                    for entry_id, values in rows]
         sim.stats.event("lists")
         return json_response({"entries": entries, "_links": links, "numMatches": None})
@@ -229,20 +229,23 @@ class SimulatorApp:
             self.sim.stats.event("reads")
             # The self link names the entry's Request ID, also when the URL used a Login Name.
             request_id = store.request_id(form, entry_id)
-            return json_response({"values": self._shown(values), "_links": self._entry_links(request, form, request_id)})
+            return json_response({"values": self._shown(form, values), "_links": self._entry_links(request, form, request_id)})
         if request.method == "PUT":
             store.update(form, entry_id, self._body_values(request, record), claims["sub"])
             self.sim.stats.event("updates")
         else:
-            store.delete(form, entry_id)
+            store.delete(form, entry_id, claims["sub"])
             self.sim.stats.event("deletes")
         return _empty(204)
 
-    def _shown(self, values):
-        """Entry values as the tenant returns them: without Request ID when omit_request_id is set."""
-        if not self.sim.settings.omit_request_id or "Request ID" not in values:
+    def _shown(self, form, values):
+        """Entry values as the tenant returns them: without the entry id (field 1) when omit_request_id is set."""
+        if not self.sim.settings.omit_request_id:
             return values
-        return {name: value for name, value in values.items() if name != "Request ID"}
+        id_name = self.sim.store.form(form).definition.id_name
+        if id_name not in values:
+            return values
+        return {name: value for name, value in values.items() if name != id_name}
 
     def _entry_links(self, request, form, entry_id):
         """An entry's "_links": its self href, or {} as the guide's examples show (entry_links off)."""

@@ -30,6 +30,9 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     refuse_http: bool = False           # True: over plain HTTP only GET /api/about and /api/version answer
     invalid_accounts: list = field(default_factory=list)   # logins refused with 401 + AR 624
     forbidden_fields: list = field(default_factory=list)   # fields (names or ids) a write may not set: 400 + AR 333
+    # A Helix ITSM tenant: CTM:People and its foundation forms exist and are seeded, and the People
+    # workflow writes the User form. Off: those forms answer 404 + AR 303 like any unknown form.
+    itsm: bool = False
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0

@@ -22,6 +22,16 @@ BAD_QUALIFICATION = 1587
 SERVER_BUSY = 9093
 # No documented number for "field is read-only"; the simulator picks one of its own.
 READ_ONLY = 8755
+# Refusals of the Helix ITSM People workflow (itsm switch). Tenants answer these from workflow with numbers
+# of the application's own; these are the simulator's (10000 and up, where AR puts workflow messages).
+INVALID_LOGIN_ID = 10101
+UNKNOWN_COMPANY = 10102
+SUPPORT_STAFF_NEEDS_LOGIN = 10103
+NO_SUCH_PERSON = 10104
+NO_SUCH_PERMISSION_GROUP = 10105
+LICENSE_NEEDED = 10106
+NOT_SUPPORT_STAFF = 10107
+NO_SUCH_SUPPORT_GROUP = 10108
 
 TEXTS = {
     NO_SUCH_USER: "No such user",
@@ -40,6 +50,14 @@ TEXTS = {
     BAD_REQUEST: "The request is not valid",
     BAD_QUALIFICATION: "Syntax error in qualification",
     SERVER_BUSY: "The server is busy: too many requests",
+    INVALID_LOGIN_ID: "The Login ID cannot contain the characters & or ?, and cannot be System",
+    UNKNOWN_COMPANY: "The Company is not valid: select a company that exists",
+    SUPPORT_STAFF_NEEDS_LOGIN: "A support staff person must have a Login ID",
+    NO_SUCH_PERSON: "The person (Person ID) does not exist on the People form",
+    NO_SUCH_PERMISSION_GROUP: "The permission group is not in the license permission map",
+    LICENSE_NEEDED: "This permission group requires a Fixed or Floating license",
+    NOT_SUPPORT_STAFF: "Only support staff can be associated with a support group",
+    NO_SUCH_SUPPORT_GROUP: "The support group (Support Group ID) does not exist",
 }
 
 

@@ -18,17 +18,24 @@ class FieldDef:  # pylint: disable=too-many-instance-attributes
     required: bool = False
     readonly: bool = False       # set by the server only (Request ID, dates, history...)
     default: object = None       # stored value used on create when the field is not given
+    unique: bool = False         # no two entries hold the same value (nulls excepted); User's Login Name has its own index
 
 
 class FormDef:
-    """A form: ordered fields, found by exact name or by numeric id ('101')."""
+    """A form: ordered fields, found by exact name or by numeric id ('101').
 
-    def __init__(self, name, field_defs, writable=True):
+    Field 1 is the entry id, whatever its name (Request ID, Person ID...); new ids are
+    id_prefix followed by a number, 15 characters in all (000000000000001, PPL000000000001).
+    """
+
+    def __init__(self, name, field_defs, writable=True, id_prefix=""):
         self.name = name
         self.fields = tuple(field_defs)
         self.writable = writable
+        self.id_prefix = id_prefix
         self._by_name = {f.name: f for f in self.fields}
         self._by_id = {str(f.id): f for f in self.fields}
+        self.id_name = self._by_id["1"].name
 
     def field(self, ref):
         """The FieldDef named or numbered by ref, or None."""
@@ -83,7 +90,7 @@ USER_FORM = FormDef("User", _CORE + (
 def _with_status_labels(form, labels):
     """A copy of form whose Status selection has these labels."""
     return FormDef(form.name, (replace(f, labels=labels) if f.name == "Status" else f for f in form.fields),
-                   form.writable)
+                   form.writable, form.id_prefix)
 
 
 # The User form under each status_labels choice (USER_FORM itself has the guide's labels).

@@ -3,6 +3,7 @@
 from .app import SimulatorApp
 from .config import FAULT_SWITCHES, Settings
 from .faults import FaultInjector
+from .itsm_forms import ITSM_FORMS, PEOPLE
 from .records import RequestLog, Stats
 from .server import ServerThread, tls_context
 from .store import EntryStore
@@ -67,8 +68,14 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     # ------------------------------------------------------------ control
 
     def configure(self, **options):
-        """Change switches at run time (same names as the constructor options)."""
+        """Change switches at run time (same names as the constructor options).
+
+        Switching itsm reseeds every form (the data as reset() seeds it; settings, log and stats stay).
+        """
+        itsm = self.settings.itsm
         self.settings.apply(options)
+        if self.settings.itsm != itsm:
+            self.store.reset()
         if "fault_seed" in options:
             self.faults.reseed()
         if "log_limit" in options:
@@ -98,7 +105,21 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     # ------------------------------------------------------------ inspection
 
     def state(self):
-        return {"users": self.store.rows("User"), "groups": self.store.rows("Group")}
+        """Every entry, rendered: users and groups, and with itsm on "itsm" (form name -> rows)."""
+        state = {"users": self.store.rows("User"), "groups": self.store.rows("Group")}
+        if self.settings.itsm:
+            state["itsm"] = {definition.name: self.store.rows(definition.name) for definition in ITSM_FORMS}
+        return state
+
+    def rows(self, form_name):
+        """Every entry of a form, rendered (copies); ARError 303 when the form does not exist."""
+        return self.store.rows(form_name)
+
+    def person(self, login_id):
+        """The CTM:People entry of a Remedy Login ID (rendered), or None."""
+        found = [row for row in self.rows(PEOPLE) if row["Remedy Login ID"] is not None
+                 and self.store.fold(row["Remedy Login ID"]) == self.store.fold(login_id)]
+        return found[0] if found else None
 
     def user(self, login_name):
         return self.store.user(login_name)

@@ -15,6 +15,8 @@ import time
 from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FIELD_NO_ACCESS, FORM_MISSING,
                      FORM_NO_ACCESS, NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
 from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS
+from .itsm_forms import ITSM_FORMS, ITSM_GROUPS, SEED as ITSM_SEED
+from .people import PeopleWorkflow
 from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
 
 SYSTEM_USER = "Demo"
@@ -47,12 +49,13 @@ class FormData:
 
     def __init__(self, definition):
         self.definition = definition
-        self.entries = {}       # Request ID -> stored values; insertion order is id order
-        self.rendered = {}      # Request ID -> API values, dropped whenever the entry changes
+        self.entries = {}       # entry id (field 1) -> stored values; insertion order is id order
+        self.rendered = {}      # entry id -> API values, dropped whenever the entry changes
         self.next_number = 1
 
     def new_id(self):
-        entry_id = f"{self.next_number:015d}"
+        prefix = self.definition.id_prefix
+        entry_id = f"{prefix}{self.next_number:0{15 - len(prefix)}d}"
         self.next_number += 1
         return entry_id
 
@@ -66,6 +69,7 @@ class EntryStore:
         self.forms = {}
         self.logins = {}        # folded Login Name -> [Request ID]; rebuilt when case rule changes
         self._folded = not settings.case_sensitive
+        self.workflow = PeopleWorkflow(self)
         self.reset()
 
     # ------------------------------------------------------------ set-up
@@ -75,17 +79,30 @@ class EntryStore:
             self.forms = {"User": FormData(USER_FORMS[self.settings.status_labels]), "Group": FormData(GROUP_FORM)}
             self.logins = {}
             self._folded = not self.settings.case_sensitive
-            groups = self.forms["Group"]
-            for name, group_id, long_name, group_type in SEED_GROUPS:
-                values = {"Group Name": name, "Group ID": group_id, "Long Group Name": long_name,
-                          "Group Type": group_type, "Group Category": 0}
-                self._insert(groups, values, SYSTEM_USER)
+            self._seed_groups(SEED_GROUPS + (ITSM_GROUPS if self.settings.itsm else ()))
             for seed in SEED_USERS:
                 seed = dict(seed)
                 password = self.settings.admin_users.get(seed["Login Name"])
                 if password:
                     seed["Password"] = password
                 self.create("User", seed, SYSTEM_USER, seeding=True)
+            if self.settings.itsm:
+                self._seed_itsm()
+
+    def _seed_groups(self, seeds):
+        groups = self.forms["Group"]
+        for name, group_id, long_name, group_type in seeds:
+            values = {"Group Name": name, "Group ID": group_id, "Long Group Name": long_name,
+                      "Group Type": group_type, "Group Category": 0}
+            self._insert(groups, values, SYSTEM_USER)
+
+    def _seed_itsm(self):
+        """The ITSM forms and their seed rows, written through create() so the People workflow runs."""
+        for definition in ITSM_FORMS:
+            self.forms[definition.name] = FormData(definition)
+        for definition in ITSM_FORMS:
+            for seed in ITSM_SEED[definition.name]:
+                self.create(definition.name, seed, SYSTEM_USER, seeding=True)
 
     def seed_users(self, count, prefix="user", password=None):
         """Add count valid users prefix00001.. quickly, bypassing per-field validation."""
@@ -140,7 +157,8 @@ class EntryStore:
             for name, descending in reversed(order):
                 rows.sort(key=self._sort_key(form.definition.field(name)), reverse=descending)
             page = rows[offset:offset + size] if size else rows[offset:]
-            result = [(v["Request ID"], self._render(form, v, names)) for v in page]
+            id_name = form.definition.id_name
+            result = [(v[id_name], self._render(form, v, names)) for v in page]
             return result, offset + len(page) < len(rows)
 
     def get(self, form_name, entry_id, field_refs=None):
@@ -186,7 +204,7 @@ class EntryStore:
     # ------------------------------------------------------------ writes
 
     def create(self, form_name, raw, user, seeding=False):
-        """Validate and insert; return the new Request ID. Seeding skips field permissions."""
+        """Validate and insert; return the new entry id. Seeding skips field permissions."""
         with self.lock:
             form = self._writable(form_name)
             changes = self._convert(form, raw, check_permissions=not seeding)
@@ -195,8 +213,11 @@ class EntryStore:
             for field in form.definition.fields:
                 if field.required and values.get(field.name) is None:
                     raise ARError(400, REQUIRED_MISSING, f"{field.name} ({field.id})")
+            self.workflow.before_write(form_name, values, None)
             self._check_unique(form, values, None)
-            return self._insert(form, values, user)
+            entry_id = self._insert(form, values, user)
+            self.workflow.after_write(form_name, None, values, user)
+            return entry_id
 
     def update(self, form_name, entry_id, raw, user):
         with self.lock:
@@ -211,27 +232,47 @@ class EntryStore:
                 if field.required and value is None:
                     raise ARError(400, REQUIRED_MISSING, f"{field.name} ({field.id}) cannot be cleared")
             new = {**old, **changes}
+            self.workflow.before_write(form_name, new, old)
             self._check_unique(form, new, entry_id)
-            now = int(time.time())
-            new["Last Modified By"], new["Modified Date"] = user, now
-            if "Status History" in new and new.get("Status") != old.get("Status"):
-                new["Status History"] = {**(old.get("Status History") or {}),
-                                         new["Status"]: {"user": user, "timestamp": iso(now)}}
-            self._unindex(form, old)
-            form.entries[entry_id] = new
-            form.rendered.pop(entry_id, None)
-            self._index(form, new)
+            self._replace(form, entry_id, new, user)
+            self.workflow.after_write(form_name, old, form.entries[entry_id], user)
 
-    def delete(self, form_name, entry_id):
+    def delete(self, form_name, entry_id, user=SYSTEM_USER):
         with self.lock:
             form = self._writable(form_name)
             if form_name == "User" and not self.settings.delete_allowed:
                 raise ARError(403, FORM_NO_ACCESS, "delete is not allowed on the User form")
-            values = form.entries.pop(self._entry_id(form, entry_id), None)
+            values = self._remove(form, self._entry_id(form, entry_id))
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
-            form.rendered.pop(entry_id, None)
-            self._unindex(form, values)
+            self.workflow.after_delete(form_name, values, user)
+
+    # ------------------------------------------------------------ writes of workflow (no validation, no hooks)
+
+    def entries_where(self, form_name, equal):
+        """Stored entries (the live dicts: read only) whose fields equal these values (a dict), by the case rule."""
+        wanted = {name: self.fold(value) for name, value in equal.items()}
+        return [values for values in self.forms[form_name].entries.values()
+                if all(self.fold(values.get(name)) == value for name, value in wanted.items())]
+
+    def set_fields(self, form_name, entry_id, changes, user):
+        """Store changes (stored types) into one entry as a server-side workflow would."""
+        form = self.forms[form_name]
+        self._replace(form, entry_id, {**form.entries[entry_id], **changes}, user)
+
+    def insert_entry(self, form_name, changes, user):
+        """A new entry from stored values plus the form's defaults; returns its id."""
+        form = self.forms[form_name]
+        values = {f.name: f.default for f in form.definition.fields}
+        values.update(changes)
+        return self._insert(form, values, user)
+
+    def remove_entry(self, form_name, entry_id):
+        self._remove(self.forms[form_name], entry_id)
+
+    def user_values(self, login):
+        """The stored User entry of a Login Name (by the case rule), or None."""
+        return self._user_values(login)
 
     # ------------------------------------------------------------ helpers
 
@@ -248,10 +289,31 @@ class EntryStore:
         holders = self._login_index().get(self._key(entry_id), ())
         return holders[0] if holders else entry_id
 
+    def _replace(self, form, entry_id, new, user):
+        """Store new as the entry's values: Modified Date and By, Status History, indexes, cache."""
+        old = form.entries[entry_id]
+        now = int(time.time())
+        new["Last Modified By"], new["Modified Date"] = user, now
+        if "Status History" in new and new.get("Status") != old.get("Status"):
+            new["Status History"] = {**(old.get("Status History") or {}),
+                                     new["Status"]: {"user": user, "timestamp": iso(now)}}
+        self._unindex(form, old)
+        form.entries[entry_id] = new
+        form.rendered.pop(entry_id, None)
+        self._index(form, new)
+
+    def _remove(self, form, entry_id):
+        """Drop an entry; its stored values, or None when there was none."""
+        values = form.entries.pop(entry_id, None)
+        if values is not None:
+            form.rendered.pop(entry_id, None)
+            self._unindex(form, values)
+        return values
+
     def _insert(self, form, values, user, now=None):
         now = int(time.time()) if now is None else now
         entry_id = form.new_id()
-        values.update({"Request ID": entry_id, "Submitter": user, "Create Date": now,
+        values.update({form.definition.id_name: entry_id, "Submitter": user, "Create Date": now,
                        "Last Modified By": user, "Modified Date": now})
         status = form.definition.field("Status History")
         if status and values.get("Status History") is None:
@@ -327,10 +389,28 @@ class EntryStore:
 
     def _check_unique(self, form, values, entry_id):
         if form.definition.name != "User":
+            self._check_unique_fields(form, values, entry_id)
             return
         holders = self._login_index().get(self._key(values["Login Name"]), ())
         if any(holder != entry_id for holder in holders):
             raise ARError(400, DUPLICATE, f"Login Name (101) = '{values['Login Name']}'")
+
+    def _check_unique_fields(self, form, values, entry_id):
+        """Fields marked unique (other than the User form's indexed Login Name): 382 when another entry holds the value."""
+        for field in form.definition.fields:
+            value = values.get(field.name)
+            if not field.unique or value is None:
+                continue
+            key = self.fold(value)
+            if any(other_id != entry_id and self.fold(other.get(field.name)) == key
+                   for other_id, other in form.entries.items()):
+                raise ARError(400, DUPLICATE, f"{field.name} ({field.id}) = '{value}'")
+
+    def fold(self, value):
+        """A value as the server's case rule compares it (strings casefolded when case_sensitive is off)."""
+        if isinstance(value, str) and not self.settings.case_sensitive:
+            return value.casefold()
+        return value
 
     # The Login Name index: folded keys when comparisons are case-insensitive.
 
@@ -390,7 +470,7 @@ class EntryStore:
         if pinned is None:
             return None
         name, literals = pinned
-        if name == "Request ID":
+        if name == form.definition.id_name:
             ids = [lit for lit in literals if lit in form.entries]
         elif name == "Login Name" and form.definition.name == "User":
             index = self._login_index()
@@ -443,7 +523,8 @@ class EntryStore:
 
     def _render(self, form, values, names=None):
         """API-shaped values (cached per entry); names selects fields."""
-        full = form.rendered.get(values["Request ID"])
+        entry_id = values[form.definition.id_name]
+        full = form.rendered.get(entry_id)
         if full is None:
             full = {}
             for field in form.definition.fields:
@@ -458,7 +539,7 @@ class EntryStore:
                     elif field.kind == "history":
                         value = self._history(form, value)
                 full[field.name] = value
-            form.rendered[values["Request ID"]] = full
+            form.rendered[entry_id] = full
         if names is None:
             return full
         return {name: full[name] for name in names}
