@@ -31,6 +31,7 @@ import tempfile
 import time
 
 import chaos
+import inputs
 from simulator.process import SimulatorProcess
 from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path
 
@@ -286,7 +287,12 @@ def write_report(rows, args, elapsed, sample, chaos_table):
     lines += [HEADER] + [format_row(row) for row in rows]
     if chaos_table:
         lines += ['', '## Chaos run', '', chaos.__doc__.strip(), '', chaos_table]
-    with open(os.path.join(ROOT, 'docs', 'benchmarks.md'), 'w', encoding='utf-8') as out:
+    path = os.path.join(ROOT, 'docs', 'benchmarks.md')
+    with open(path, encoding='utf-8') as handle:
+        current = handle.read()
+    if inputs.START in current and inputs.END in current:  # benchmarks/inputs.py's section stays until it runs again
+        lines += ['', current[current.index(inputs.START):current.index(inputs.END) + len(inputs.END)]]
+    with open(path, 'w', encoding='utf-8') as out:
         out.write('\n'.join(lines) + '\n')
 
 
