@@ -87,5 +87,11 @@ bench-inputs: venv collection
 bench-quick: venv collection
 	$(TOOL) benchmarks/run.py --quick
 
+## The tenant suite (tests/integration/tenant/) against the tenant in tests/integration/integration_config.yml.
+.PHONY: integration-tenant
+integration-tenant: venv collection
+	@test -f tests/integration/integration_config.yml || { echo "no tests/integration/integration_config.yml: copy tests/integration/integration_config.yml.template to it and fill it in" >&2; exit 1; }
+	$(PY) -m pytest -m tenant -rs -v tests/integration/test_tenant_suite.py
+
 clean:
 	rm -rf build tests/output .pytest_cache .hypothesis
