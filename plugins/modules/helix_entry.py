@@ -41,7 +41,7 @@ options:
     description:
       - A raw AR qualification that matches the entry, for example C('Login Name' = "jdoe" AND 'Status' = "Current"),
         passed as written. A blank one is refused before any request.
-      - Its fields are not known to the module, so a create carries only O(values): they must make the entry match
+      - Its fields are not known to the module, so a create carries only O(values), which must make the entry match
         O(key_query), or the next run creates another.
     type: str
   values:
@@ -50,7 +50,7 @@ options:
         and written; fields left out are kept.
       - V('') and null are the same (AR keeps no empty strings; either clears the field); a number equals its text.
         Text compares case-sensitively.
-      - Give selection fields by their label exactly as the tenant spells it (V(Fixed), not V(1)): the tenant returns
+      - Give selection fields by their label exactly as the tenant spells it (V(Fixed), not V(1)), because the tenant returns
         labels, and the module does not know the labels of an arbitrary form, so a number declared where a label is
         stored reports a change on every run (with a warning).
       - The values show in the diff and in RV(entry). Do not manage secrets here; the C(Password) field (id 102) of
@@ -184,7 +184,6 @@ api_calls:
 '''
 
 from ansible_collections.helix.users.plugins.module_utils.entries import (
-    EntryError,
     apply_entry_plan,
     fields_to_read,
     find_entry,

@@ -12,6 +12,7 @@ def entry(sim, check=False, diff=True, **args):
     return run_module(helix_entry, connection(sim, **args), check=check, diff=diff)
 
 
+
 def converge(sim, args, expect_action):
     """check mode -> apply -> apply again; returns the applying run's result.
 
@@ -51,7 +52,7 @@ def test_create_is_one_post_carrying_the_key_and_the_values(sim):
                               'after': {'state': 'present', 'Login Name': 'entry1', 'Full Name': 'Entry One',
                                         'License Type': 'Fixed'}}
     sim.clear_log()
-    entry(sim, **dict(NEW_USER, key={'Login Name': 'entry2'}))
+    entry(sim, form='User', key={'Login Name': 'entry2'}, values=NEW_USER['values'])
     (post,) = writes(sim)
     assert post['method'] == 'POST' and sorted(post['body_fields']) == ['Full Name', 'License Type', 'Login Name']
 
@@ -206,7 +207,7 @@ def test_without_self_links_the_id_is_field_1_under_its_own_name(sim):
     assert result['action'] == 'updated' and result['entry_id'] == sim.user('jdoe')['Request ID']
     (put,) = writes(sim)
     assert put['entry_id'] == sim.user('jdoe')['Request ID']
-    (read,) = [r for r in api_requests(sim, ['GET'])]
+    (read,) = api_requests(sim, ['GET'])
     assert read['query']['fields'].startswith('values(1,')
 
 
