@@ -138,7 +138,7 @@ entry_id:
     - The entry's id (field 1), as read or, for a create, from the server's C(Location); null when the entry does not
       exist, and for a create in check mode.
     - Also returned on a failed write, when known.
-  returned: always
+  returned: success, and on a failed write
   type: str
   sample: "000000000000002"
 action:
@@ -146,7 +146,7 @@ action:
     - What was done - V(created), V(updated), V(deleted) or V(unchanged).
     - On a failed write, V(failed) (not applied) or V(unknown) (the reply was lost and the outcome could not be
       confirmed; check the entry before running again).
-  returned: always, except when the task is refused before any request
+  returned: success, and on a failed write
   type: str
   sample: updated
 diff:
