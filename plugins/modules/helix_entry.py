@@ -1,0 +1,243 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: helix_entry
+short_description: Declare one entry of any AR System form on BMC Helix, present or absent
+version_added: 0.2.0
+description:
+  - Brings one entry of any form of a BMC Helix tenant (O(form)) to a declared state through the AR System REST API,
+    with the same client, retries and authentication as the other modules of the collection.
+  - The entry is found by its O(key) fields or by a raw O(key_query), which must match at most one entry. None
+    matching means the entry does not exist; two or more fail the task naming how many matched, with nothing written.
+  - Compares only the declared O(values), so a second run reports no change and sends no write. A create is one
+    POST carrying the key fields and the values; an update is one PUT of only the fields that differ; O(state=absent)
+    is one DELETE.
+  - The entry is always addressed by the id the module read (its C(_links.self), else field id C(1), which every form
+    has under its own name, for example C(Request ID) on C(User) and C(Person ID) on C(CTM:People)); an entry whose
+    id the server did not return is never written.
+options:
+  form:
+    description: The AR form, for example V(User), V(CTM:People) or a custom form.
+    type: str
+    required: true
+  key:
+    description:
+      - Key fields by name (or field id) and their values, ANDed by equality. Every name and value is quoted by AR's
+        rules, so no value (quotes, V(%), V(OR)) can change what the key matches.
+      - An empty dict, or a blank or null value, is refused before any request is sent, so a template that rendered
+        nothing never matches every entry.
+      - On create the key fields are written with O(values). A key field also given in O(values) must have the same value.
+      - Matching is the tenant's equality, which may ignore case where the database does.
+      - Exactly one of O(key) and O(key_query) is required.
+    type: dict
+  key_query:
+    description:
+      - A raw AR qualification that matches the entry, for example C('Login Name' = "jdoe" AND 'Status' = "Current"),
+        passed as written. A blank one is refused before any request.
+      - Its fields are not known to the module, so a create carries only O(values), which must make the entry match
+        O(key_query), or the next run creates another.
+    type: str
+  values:
+    description:
+      - The fields to declare, by AR field name, and their values (strings, numbers or null). Only these are compared
+        and written; fields left out are kept.
+      - V('') and null are the same (AR keeps no empty strings; either clears the field); a number equals its text.
+        Text compares case-sensitively.
+      - Give selection fields by their label exactly as the tenant spells it (V(Fixed), not V(1)), because the tenant returns
+        labels, and the module does not know the labels of an arbitrary form, so a number declared where a label is
+        stored reports a change on every run (with a warning).
+      - The values show in the diff and in RV(entry). Do not manage secrets here; the C(Password) field (id 102) of
+        the C(User) form is refused, use M(helix.users.helix_user) with its C(password) option.
+      - Ignored with O(state=absent), except that they show in the diff.
+    type: dict
+  state:
+    description:
+      - V(present) - the entry exists with the declared O(values); it is created when no entry matches.
+      - V(absent) - the matching entry is deleted; nothing is done when none matches. Tenants often forbid deleting
+        entries of some forms; the module then fails with the server's message.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - helix.users.connection
+  - helix.users.attributes
+attributes:
+  check_mode:
+    description: Reads the entry and computes the same plan and result, and sends no write.
+    support: full
+  diff_mode:
+    description: Shows before and after of only the declared fields that change, and C(state) when it changes.
+    support: full
+notes:
+  - A create whose reply was lost is looked up by the key before it is tried again, so retries never make a duplicate.
+    A write whose outcome could not be confirmed fails with RV(action=unknown).
+  - This module is the generic layer; prefer M(helix.users.helix_user) for users of the C(User) form (groups,
+    passwords, Status by index).
+seealso:
+  - module: helix.users.helix_entry_info
+  - module: helix.users.helix_user
+author:
+  - helix.users maintainers (@helix-users)
+'''
+
+EXAMPLES = r'''
+- name: Entries of any form, with the token of an earlier helix_token task
+  module_defaults:
+    group/helix.users.helix:
+      helix_url: https://acme.onbmc.com
+      helix_token: "{{ helix_session.token }}"
+  block:
+    - name: A site of the SIT:Site form, found by its name
+      helix.users.helix_entry:
+        form: SIT:Site
+        key:
+          Site: Berlin HQ
+        values:
+          Company: Acme
+          City: Berlin
+          Country: Germany
+          Site Group: EMEA
+      register: site
+
+    - name: One field of a person, found by a qualification
+      helix.users.helix_entry:
+        form: CTM:People
+        key_query: "'Remedy Login ID' = \"jdoe\" AND 'Profile Status' = \"Enabled\""
+        values:
+          Internet E-mail: john.doe@acme.com
+
+    - name: Remove an entry of a custom form
+      helix.users.helix_entry:
+        form: ACME:Badges
+        key:
+          Badge Number: "004711"
+        state: absent
+
+    - name: Show the site's entry id
+      ansible.builtin.debug:
+        msg: "{{ site.action }} {{ site.entry_id }}"
+'''
+
+RETURN = r'''
+entry:
+  description:
+    - The entry's values after the task (in check mode, as they would be), as far as the module knows them - the key
+      and declared fields as read and written, field 1 under the form's own name; empty when deleted or absent.
+  returned: success
+  type: dict
+  sample: {"Request ID": "000000000000002", "Login Name": "jdoe", "Email Address": "john.doe@example.com"}
+entry_id:
+  description:
+    - The entry's id (field 1), as read or, for a create, from the server's C(Location); null when the entry does not
+      exist, and for a create in check mode.
+    - Also returned on a failed write, when known.
+  returned: success, and on a failed write
+  type: str
+  sample: "000000000000002"
+action:
+  description:
+    - What was done - V(created), V(updated), V(deleted) or V(unchanged).
+    - On a failed write, V(failed) (not applied) or V(unknown) (the reply was lost and the outcome could not be
+      confirmed; check the entry before running again).
+  returned: success, and on a failed write
+  type: str
+  sample: updated
+diff:
+  description: Before and after of the declared fields that change, and C(state) when it changes.
+  returned: in diff mode
+  type: dict
+  sample: {"before": {"Email Address": "jdoe@example.com"}, "after": {"Email Address": "john.doe@example.com"}}
+problems:
+  description: Every problem of O(key), O(key_query) or O(values) when the task was refused before any request.
+  returned: failure, when the declaration has problems
+  type: list
+  elements: str
+  sample: ["key field 'Login Name' has a blank value ('')"]
+match_count:
+  description: How many entries matched the key when more than one did (counted up to 101).
+  returned: failure, when the key matches more than one entry
+  type: int
+  sample: 2
+ar_messages:
+  description: The AR messages of the tenant's answer to a failed request (C(number), C(type), C(text), C(appended_text)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: [{"number": 307, "type": "ERROR", "text": "Required field cannot be blank", "appended_text": "Full Name (8)"}]
+status:
+  description: The HTTP status of the tenant's answer to a failed request, when there was one.
+  returned: failure
+  type: int
+  sample: 400
+api_calls:
+  description: HTTP requests the module sent, login, logout and retries included.
+  returned: always
+  type: int
+  sample: 4
+'''
+
+from ansible_collections.helix.users.plugins.module_utils.entries import (
+    apply_entry_plan,
+    fields_to_read,
+    find_entry,
+    key_problems,
+    make_key,
+    plan_entry,
+    values_problems,
+)
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+
+
+def declared(module):
+    """The EntryKey and values of the task, checked before any request; fails naming every problem."""
+    params = module.params
+    form = params['form']
+    problems = [] if (form or '').strip() else ['form is blank (%r)' % (form,)]
+    problems.extend(key_problems(params['key'], params['key_query'], form))
+    key = make_key(params['key'], params['key_query'], form) if not problems else None
+    problems.extend(values_problems(params['values'], key, form))
+    if problems:
+        module.fail_json(msg='nothing was sent: ' + '; '.join(problems), problems=problems)
+    return key, dict(params['values'] or {})
+
+
+def run(module, client, key, values):
+    form = module.params['form'].strip()
+    state = module.params['state']
+    current = find_entry(client, form, key, fields=fields_to_read(key, values))
+    plan = plan_entry(key, values, current, state=state)
+    for warning in plan.warnings:
+        module.warn('%s: %s' % (key.describe(), warning))
+    if plan.changed and not module.check_mode:
+        apply_entry_plan(client, form, plan)
+    result = dict(changed=plan.changed, action=plan.action, entry_id=plan.entry_id, entry=plan.entry_after())
+    if module._diff:
+        result['diff'] = plan.diff
+    return result
+
+
+def main():
+    module = HelixModule(
+        dict(
+            form=dict(type='str', required=True),
+            key=dict(type='dict', no_log=False),
+            key_query=dict(type='str', no_log=False),
+            values=dict(type='dict'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+        ),
+        required_one_of=[('key', 'key_query')],
+        mutually_exclusive=[('key', 'key_query')],
+    )
+    key, values = declared(module)
+    module.run(lambda client: run(module, client, key, values))
+
+
+if __name__ == '__main__':
+    main()
