@@ -336,8 +336,8 @@ def test_license_needed_is_met_by_fixed_or_floating(client, itsm):
         created(client.create({"Person ID": MARY, "Permission Group": group, "License Type": license_type},
                               form=PERMISSIONS), PERMISSIONS)
     row = values_of(client, PERMISSIONS, q=f"'Person ID' = \"{MARY}\" AND 'Permission Group' = \"Change User\"")[0]
-    assert (row["Permission Group ID"], row["Permission Group Type"], row["Login ID"]) == (1000000010, "Application",
-                                                                                          "mary")
+    expected = (1000000010, "Application", "mary")
+    assert (row["Permission Group ID"], row["Permission Group Type"], row["Login ID"]) == expected
 
 
 def test_permission_row_moved_to_another_group(client, itsm):
