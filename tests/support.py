@@ -59,6 +59,12 @@ class ModuleExit(Exception):
 def run_module(module, args, check=False, diff=False):
     """Run a module's main() in this process; return its result dict (with 'failed' when it failed)."""
     args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+    # Ansible keeps warnings and deprecations per process: one in-process run must not hand them to the next
+    from ansible.module_utils.common import warnings  # pylint: disable=import-outside-toplevel
+    for table in ('_global_warnings', '_global_deprecations'):
+        stored = getattr(warnings, table, None)
+        if hasattr(stored, 'clear'):
+            stored.clear()
     out = io.StringIO()
     with patch_module_args(args), contextlib.redirect_stdout(out):
         try:
