@@ -83,7 +83,8 @@ def token_expiry(token):
     return moment.isoformat().replace('+00:00', 'Z')
 
 
-def _last_segment(url):
+def last_segment(url):
+    """The last path segment of a URL, decoded: the entry id of a self link or a Location header."""
     return unquote(urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1])
 
 
@@ -93,7 +94,7 @@ def entry_id(entry):
     if values.get(REQUEST_ID):
         return values[REQUEST_ID]
     try:
-        return _last_segment(entry['_links']['self'][0]['href'])
+        return last_segment(entry['_links']['self'][0]['href'])
     except (KeyError, IndexError, TypeError):
         return None
 
@@ -526,7 +527,7 @@ class ARClient(object):
                 if found is not None:
                     return found
         location = response.headers.get('Location') or ''
-        new_id = _last_segment(location) if location else None
+        new_id = last_segment(location) if location else None
         if not new_id and find_existing is not None:
             new_id = find_existing()
         return new_id

@@ -27,8 +27,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import unquote, urlsplit
-
+from ansible_collections.helix.users.plugins.module_utils.ar_client import last_segment
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, equals, from_filters
 
@@ -211,7 +210,7 @@ def entry_id_of(entry, requested=None):
     except (KeyError, IndexError, TypeError):
         href = None
     if isinstance(href, str) and href:
-        segment = unquote(urlsplit(href).path.rstrip('/').rsplit('/', 1)[-1])
+        segment = last_segment(href)
         if segment:
             return segment
     values = entry.get('values') or {}

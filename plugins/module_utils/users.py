@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import REDACTED, REQUEST_ID
+from ansible_collections.helix.users.plugins.module_utils.entries import text_key
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.groups import join_group_list, split_group_list
 
@@ -105,15 +106,6 @@ def selection_label(field, value):
     if isinstance(key, int) and key < len(labels):
         return labels[key]
     return value
-
-
-def text_key(value):
-    """AR keeps no empty strings: '' and null are the same; numbers compare as their text."""
-    if value is None or value == '':
-        return None
-    if isinstance(value, bool):
-        return str(int(value))
-    return str(value)
 
 
 def values_equal(field, declared, current):
