@@ -125,12 +125,18 @@ def run(sim, workdir, playbook, extra, source):
     return dict(wall=wall, requests=len(log), writes=writes, peak_mb=peak)
 
 
-def module_alone(sim, workdir, repeats=3):
-    """Seconds of helix_user's own work (parse, validate, read, plan, result) at the seeded population, best of."""
+def module_alone(sim, workdir, repeats=3, passwords=False):
+    """Seconds of helix_user's own work (parse, validate, read, plan, result) at the seeded population, best of.
+
+    :param passwords: every item carries a password (on_create: nothing to write), so every one is a secret
+        the result must be masked of.
+    """
     from ansible_collections.helix.users.plugins.modules import helix_user  # pylint: disable=import-outside-toplevel
     from support import run_module  # pylint: disable=import-outside-toplevel
     with open(os.path.join(workdir, 'users.json'), encoding='utf-8') as handle:
         text = handle.read()
+    if passwords:
+        text = json.dumps([dict(user, password='Bench-Pw-%05d-x' % n) for n, user in enumerate(json.loads(text))])
     args = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD, concurrency=8,
                 users_file=os.path.join(workdir, 'users.json'), _users_file_content=text)
     best = None
@@ -169,8 +175,9 @@ def bench(sim, workdir, populations):
                 rows.append(row)
                 print(format_row(row), flush=True)
             if population == max(populations) and not changed:
-                alone = (population, module_alone(sim, workdir))
-                print('module alone, %d unchanged users: %.2f s' % alone, flush=True)
+                alone = (population, module_alone(sim, workdir), module_alone(sim, workdir, passwords=True))
+                print('module alone, %d unchanged users: %.2f s, with a password in every item: %.2f s' % alone,
+                      flush=True)
     return rows, alone
 
 
@@ -202,15 +209,23 @@ def targets(rows, alone):
                      ' %s (target: under 5 s): %s.' % (', '.join('%s %.1f s' % item for item in files),
                                                        'met' if slowest < 5 else 'MISSED by %.1f s' % (slowest - 5)))
     if alone is not None:
-        population, seconds = alone
-        verdict = 'met' if seconds < 1.5 else 'MISSED by %.2f s' % (seconds - 1.5)
-        lines.append('- The module\'s own work at {:,} unchanged users (in-process, JSON users_file): {:.2f} s'
-                     ' (target at 10,000: under 1.5 s): {}.'.format(population, seconds, verdict))
+        population, seconds, with_passwords = alone
+        verdict = 'met' if max(seconds, with_passwords) < 1.5 else 'MISSED by %.2f s' % (max(seconds, with_passwords) - 1.5)
+        lines.append('- The module\'s own work at {:,} unchanged users (in-process, JSON users_file): {:.2f} s, and {:.2f} s'
+                     ' with a password in every item, each one a secret to mask (target at 10,000: under 1.5 s):'
+                     ' {}.'.format(population, seconds, with_passwords, verdict))
     return lines
 
 
+def measured_on():
+    from ansible.release import __version__  # pylint: disable=import-outside-toplevel
+    return 'Measured on %s with ansible-core %s and Python %s.' % (
+        time.strftime('%Y-%m-%d'), __version__, '.'.join(str(part) for part in sys.version_info[:3]))
+
+
 def section(rows, alone):
-    return '\n'.join([START, '## Input paths', '', __doc__.split('Usage:', maxsplit=1)[0].strip(), ''] + targets(rows, alone)
+    return '\n'.join([START, '## Input paths', '', __doc__.split('Usage:', maxsplit=1)[0].strip(), '', measured_on(), '']
+                     + targets(rows, alone)
                      + ['', HEADER] + [format_row(row) for row in rows] + [END])
 
 

@@ -120,6 +120,17 @@ logged_out:
   returned: state is absent
   type: bool
   sample: true
+ar_messages:
+  description: The AR messages of the tenant's answer to a failed request (C(number), C(type), C(text), C(appended_text)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: [{"number": 623, "type": "ERROR", "text": "Authentication failed", "appended_text": null}]
+status:
+  description: The HTTP status of the tenant's answer to a failed request, when there was one.
+  returned: failure
+  type: int
+  sample: 401
 api_calls:
   description: HTTP requests the module sent, retries included.
   returned: always

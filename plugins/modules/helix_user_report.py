@@ -119,6 +119,17 @@ json_path:
   returned: always
   type: str
   sample: /srv/reports/helix-users.json
+ar_messages:
+  description: The AR messages of the tenant's answer to a failed request (C(number), C(type), C(text), C(appended_text)).
+  returned: failure
+  type: list
+  elements: dict
+  sample: [{"number": 623, "type": "ERROR", "text": "Authentication failed", "appended_text": null}]
+status:
+  description: The HTTP status of the tenant's answer to a failed request, when there was one.
+  returned: failure
+  type: int
+  sample: 401
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always

@@ -309,3 +309,18 @@ def test_one_item_with_a_bad_selection_value_means_nothing_is_sent_in_either_mod
     assert "users[3] (emp0003): license_type 'Platinum' is not a value of 'License Type'" in result['msg']
     assert "users[4] (emp0004): fields.Full Text License Type 'Gold' is not a value" in result['msg']
     assert sim.log == []
+
+
+def test_many_item_passwords_are_masked_everywhere_by_the_fast_masker(sim):
+    users = [dict(login_name='many%02d' % n, full_name='Many %d' % n, license_type='Read', password='Many-Pw-%02d-x' % n)
+             for n in range(30)]  # more secrets than Ansible's own masking handles cheaply
+    users[5]['department'] = 'Many-Pw-07-x'  # somebody pasted a password into a field
+    result = bulk(sim, users, diff=True, _ansible_inject_invocation=True)
+    assert result['summary']['created'] == 30
+    text = repr(result)
+    assert 'Many-Pw-' not in text
+    assert result['diff']['after']['many05']['department'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    if 'invocation' in result:
+        assert result['invocation']['module_args']['users'][0]['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+        assert result['invocation']['module_args']['helix_password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert sim.password_matches('many07', 'Many-Pw-07-x') and sim.user('many05')['Department'] == 'Many-Pw-07-x'

@@ -324,3 +324,22 @@ def test_offboard_of_a_login_in_another_case_than_stored_is_refused_before_any_w
     assert rc != 0
     assert "user 'JDOE': the tenant has 'jdoe', which differs only by case" in output
     assert writes(sim) == [] and sim.user('jdoe')['Status'] == 'Current'
+
+
+def test_audit_refuses_a_report_directory_inside_the_collection(sim, tmp_path):
+    rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest=os.path.join(ROOT, 'helix-audit')))
+    assert rc != 0 and 'lies inside the helix.users collection' in output
+    assert sim.log == [] and not os.path.exists(os.path.join(ROOT, 'helix-audit'))
+
+
+def test_audit_writes_where_ansible_playbook_started_by_default_and_publishes_its_counts(sim, tmp_path):
+    workdir = tmp_path / 'work'
+    workdir.mkdir()
+    rc, output = run_playbook(playbook('audit.yml'), tmp_path, env=dict(
+        credential_env(sim), PWD=str(workdir), ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc == 0, output
+    assert (workdir / 'helix-audit' / 'helix-users.csv').exists()
+    assert not os.path.exists(os.path.join(ROOT, 'playbooks', 'helix-audit'))
+    stats = output[output.index('CUSTOM STATS'):]  # what AWX keeps as the job's artifacts
+    current = sum(1 for user in sim.state()['users'] if user['Status'] == 'Current')
+    assert '"helix_audit"' in stats and '"count": %d' % current in stats.replace("'", '"')
