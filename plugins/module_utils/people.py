@@ -454,6 +454,14 @@ def plan_association_rows(declared, append, rows, login, names):
                 steps.append(Step(ASSOCIATION_FORM, 'deleted', row['entry_id'],
                                   what='remove support group %s' % group_id))
     kept = [row for row in rows if append and row['values'].get('Support Group ID') not in wanted]
+    if any(group.get('default') for _group_id, group in declared):
+        # one default: a kept group that was the default no longer is
+        for index, row in enumerate(kept):
+            if is_yes(row['values'].get('Default')):
+                steps.append(Step(ASSOCIATION_FORM, 'updated', row['entry_id'], {'Default': NO},
+                                  what='make support group %s no longer the default'
+                                  % row['values'].get('Support Group ID')))
+                kept[index] = dict(row, values=dict(row['values'], Default=NO))
     after_rows = kept + [dict(entry_id=None, values={
         'Support Group ID': group_id, 'Support Group Association Role': group.get('role') or 'Member',
         'Default': YES if group.get('default') else NO}) for group_id, group in declared]
@@ -509,7 +517,8 @@ def _plan_present(client, params, values, current):
         raise PersonError('nothing was written: support_groups are for support staff only, and the person %r is not'
                           ' support staff (declare support_staff: true)' % (params.get('login_id') or person_id,))
     login = values.get(LOGIN_ID, stored.get(LOGIN_ID))
-    license_type = values.get(LICENSE_TYPE, stored.get(LICENSE_TYPE)) or 'Read'
+    # a change to non-support makes the workflow set License Type Read, whatever the same write says
+    license_type = 'Read' if leaving_support else values.get(LICENSE_TYPE, stored.get(LICENSE_TYPE)) or 'Read'
 
     # resolve every name before planning any write
     groups = resolve_permission_groups(client, params['permission_groups']) \

@@ -190,3 +190,37 @@ def test_info_reads_people_with_their_groups(itsm):
     assert [p['person_id'] for p in customers['people']] == ['PPL000000000003']
     assert run_module(helix_person_info, connection(itsm, limit=2))['count'] == 2
     assert run_module(helix_person_info, connection(itsm, login_id=[]))['count'] == 0
+
+
+def test_appending_a_default_support_group_takes_the_default_from_the_other(itsm):
+    result = converge(itsm, dict(login_id='allen', append=True, support_groups=[dict(NETWORK, default=True)]),
+                      'updated')
+    defaults = [(g['group'], g['default']) for g in result['person']['support_groups']]
+    assert sorted(defaults) == [('Network Support', True), ('Service Desk', False)]
+    rows = [row for row in itsm.rows('CTM:Support Group Association') if row['Login ID'] == 'allen']
+    assert sorted((row['Support Group ID'], row['Default']) for row in rows) == [
+        ('SGP000000000001', 'No'), ('SGP000000000002', 'Yes')]
+
+
+def test_leaving_support_with_groups_needing_a_license_fails_before_any_write(itsm):
+    result = person(itsm, login_id='allen', support_staff=False, permission_groups=['Incident User'])
+    assert result['failed'] and 'needs a Fixed/Floating license' in result['msg'] and "'Read'" in result['msg']
+    assert writes(itsm) == []
+    kept = converge(itsm, dict(login_id='allen', support_staff=False, permission_groups=['Knowledge User']),
+                    'updated')
+    assert kept['person']['permission_groups'] == ['Knowledge User']
+    assert itsm.user('allen')['Group List'] == '1000000005;'
+
+
+def test_a_refused_write_names_the_step_and_what_was_done_before_it(itsm):
+    itsm.configure(forbidden_fields=['Support Group Association Role'])
+    result = person(itsm, **JDOE)
+    assert result['failed'] and result['action'] == 'failed' and result['changed'] is True
+    assert 'add support group Calbro Services / IT Support / Service Desk' in result['msg']
+    assert result['done'][0] == 'create the person' and len(result['done']) == 3
+    assert result['ar_messages'][0]['number'] == 333
+    itsm.configure(forbidden_fields=[])
+    finished = person(itsm, **JDOE)
+    assert finished['action'] == 'updated'
+    assert [(s['form'], s['action']) for s in finished['steps']] == [('CTM:Support Group Association', 'created')]
+    assert person(itsm, **JDOE)['changed'] is False
