@@ -474,12 +474,25 @@ def plan_person(client, params):
     login = params.get('login_id')
     person_id = params.get('person_id')
     values = declared_values(params)
-    current = find_person(client, login_id=login, person_id=person_id, extra_fields=list(params.get('fields') or {}))
+    try:
+        current = find_person(client, login_id=login, person_id=person_id,
+                              extra_fields=list(params.get('fields') or {}))
+    except HelixError as exc:
+        raise not_itsm(exc)
     if state == 'obsolete':
         return _plan_obsolete(client, params, current)
     if state == 'absent':
         return _plan_absent(client, params, current)
     return _plan_present(client, params, values, current)
+
+
+def not_itsm(exc):
+    """The error of a read of CTM:People: a tenant without the form (404, AR 303) is no Helix ITSM tenant."""
+    if exc.status == 404 or exc.has_number(303):
+        return PersonError('nothing was written: the tenant has no form CTM:People (%s): it does not run Helix ITSM;'
+                           ' manage its users with helix.users.helix_user' % exc, status=exc.status,
+                           messages=exc.messages)
+    return exc
 
 
 def _group_rows(client, current):
@@ -732,8 +745,12 @@ def read_people(client, login_ids=None, query=None, filters=None, fields=None, s
     qualifications = list(chunked_any_of(LOGIN_ID, login_ids)) if login_ids else [None]
     for q in qualifications:
         remaining = limit - len(entries) if limit else 0
-        for entry in read_form_entries(client, PEOPLE_FORM, query=all_of(q, (query or '').strip()), filters=filters,
-                                       fields=read_fields, sort=sort, limit=remaining, page_size=page_size):
+        try:
+            found = read_form_entries(client, PEOPLE_FORM, query=all_of(q, (query or '').strip()), filters=filters,
+                                      fields=read_fields, sort=sort, limit=remaining, page_size=page_size)
+        except HelixError as exc:
+            raise not_itsm(exc)
+        for entry in found:
             if login_ids and entry['values'].get(LOGIN_ID) not in login_ids:
                 continue
             if entry['entry_id'] in seen:

@@ -224,3 +224,20 @@ def test_a_refused_write_names_the_step_and_what_was_done_before_it(itsm):
     assert finished['action'] == 'updated'
     assert [(s['form'], s['action']) for s in finished['steps']] == [('CTM:Support Group Association', 'created')]
     assert person(itsm, **JDOE)['changed'] is False
+
+
+def test_a_tenant_without_itsm_is_named_as_such(sim):
+    result = person(sim, **JDOE)
+    assert result['failed'] and 'does not run Helix ITSM' in result['msg'] and 'helix_user' in result['msg']
+    assert writes(sim) == []
+    info = run_module(helix_person_info, connection(sim, login_id=['allen']))
+    assert info['failed'] and 'does not run Helix ITSM' in info['msg']
+
+
+def test_info_by_query_with_more_fields_and_sort(itsm):
+    result = run_module(helix_person_info, connection(
+        itsm, query="'Company' = \"Calbro Services\"", fields=['Default Notify Mechanism'],
+        sort='Remedy Login ID.desc'))
+    assert [p['login_id'] for p in result['people']] == ['mary', 'allen']
+    assert result['people'][1]['values']['Default Notify Mechanism'] == 'Email'
+    assert result['people'][0]['site'] == 'Calbro Europe' and result['people'][0]['site_id'] == 'STE_00000000002'
