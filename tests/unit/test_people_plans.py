@@ -163,3 +163,44 @@ def test_declaration_problems_need_no_server():
     assert 'not a valid' in declaration_problems(params(login_id='System'))[0]
     assert 'support staff only' in declaration_problems(params(
         login_id='x', support_staff=False, support_groups=[dict(company='a', organization='b', group='c')]))[0]
+
+
+def test_a_company_is_known_from_the_permission_map_or_com_company():
+    client = tenant()
+    assert people.company_known(client, 'Calbro Services')
+    assert not people.company_known(client, 'Acme')  # no company group, and no COM:Company form to ask
+    client.forms['COM:Company'] = [('C1', {'Company': 'Acme'})]
+    assert people.company_known(client, 'Acme') and not people.company_known(client, 'Globex')
+    assert client.writes == []
+
+
+def test_obsolete_of_a_non_support_person_removes_their_rows_itself():
+    client = tenant()
+    client.forms['CTM:People Permission Groups'].append(
+        ('R2', {'Person ID': 'PPL2', 'Permission Group': 'Knowledge User', 'Permission Group ID': 5,
+                'License Type': 'None', 'Status': 'Enabled'}))
+    plan = plan_person(client, params(person_id='PPL2', state='obsolete'))
+    assert [(s.form, s.action, s.entry_id, s.write) for s in plan.steps] == [
+        ('CTM:People Permission Groups', 'deleted', 'R2', None),
+        ('CTM:People', 'updated', 'PPL2', {'Remedy Login ID': None}),
+        ('CTM:People', 'updated', 'PPL2', {'Profile Status': 'Obsolete'})]
+    assert plan.before['permission_groups'] == ['Knowledge User']
+
+
+def test_absent_marks_delete_then_deletes_and_a_missing_person_is_unchanged():
+    plan = plan_person(tenant(), params(login_id='mary', state='absent'))
+    assert [(s.action, s.write) for s in plan.steps] == [('updated', {'Profile Status': 'Delete'}), ('deleted', None)]
+    assert plan_person(tenant(), params(login_id='ghost', state='absent')).action == 'unchanged'
+
+
+def test_a_tenant_refusing_the_delete_keeps_the_person_marked_delete_with_a_warning():
+    from ansible_collections.helix.users.plugins.module_utils.errors import ARMessage, HelixAPIError
+
+    class NoDelete(Client):
+        def delete_entry(self, form, entry_id):
+            raise HelixAPIError('No access to form', status=403, messages=[ARMessage(number=353)])
+
+    client = NoDelete(tenant().forms)
+    plan = apply_person_plan(client, plan_person(client, params(login_id='mary', state='absent')))
+    assert plan.action == 'updated' and 'kept with Profile Status Delete' in plan.warnings[0]
+    assert client.writes == [('PUT', 'CTM:People', 'PPL2', {'Profile Status': 'Delete'})]
