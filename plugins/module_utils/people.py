@@ -74,6 +74,12 @@ SELECTION_FIELDS = ('Profile Status', 'Client Type', 'Support Staff', 'License T
 _SELECTIONS_FOLDED = set(field.casefold() for field in SELECTION_FIELDS)
 INFO_FIELDS = [field for _option, field in OPTION_FIELDS] + ['Full Name', SITE_ID]
 ROLES = ('Member', 'Associate Member')
+# Labels of the selection options, checked (in any case) before any request and written as spelled here.
+LABELS = {
+    'profile_status': ('Proposed', 'Enabled', 'Offline', 'Obsolete', 'Archive', 'Delete'),
+    'license_type': ('Read', 'Fixed', 'Floating', 'Restricted Read'),
+    'full_text_license_type': ('None', 'Fixed', 'Floating'),
+}
 LOGIN_FORBIDDEN_CHARACTERS = ('&', '?')
 DEFAULT_PROFILE_STATUS = 'Enabled'
 OBSOLETE_STATUS = 'Obsolete'
@@ -133,11 +139,19 @@ def declaration_problems(params):
         owner = reserved.get(field.strip().casefold())
         if owner is not None:
             option = OPTION_OF_FIELD.get(owner)
-            problems.append('fields may not name %r: %s' % (
-                field, 'use the option %s' % option if option else 'it is set by the module or the server'
-                if owner not in SITE_DETAILS + (SITE_ID,) else 'it is copied from SIT:Site with the option site'))
+            if option:
+                reason = 'use the option %s' % option
+            elif owner in SITE_DETAILS + (SITE_ID,):
+                reason = 'it is copied from SIT:Site with the option site'
+            else:
+                reason = 'it is set by the module or the server'
+            problems.append('fields may not name %r: %s' % (field, reason))
         elif value is not None and not isinstance(value, (str, int, float, bool)):
             problems.append('fields %r must be a string, a number or null, got %r' % (field, value))
+    for option in sorted(LABELS):
+        value = params.get(option)
+        if value is not None and canonical_label(option, value) is None:
+            problems.append('%s %r is not one of %s' % (option, value, ', '.join(LABELS[option])))
     for name in params.get('permission_groups') or []:
         if name is None or not str(name).strip():
             problems.append('permission_groups has an empty name (%r); only permission_groups: [] removes them all'
@@ -156,6 +170,14 @@ def declaration_problems(params):
     return problems
 
 
+def canonical_label(option, value):
+    """The label of a selection option as BMC spells it (any case declared), or None when it is no such label."""
+    for label in LABELS[option]:
+        if fold(label) == fold(value):
+            return label
+    return None
+
+
 def declared_values(params):
     """The CTM:People values the task declares (AR field -> value), site not yet resolved."""
     values = {}
@@ -163,7 +185,11 @@ def declared_values(params):
         value = params.get(option)
         if value is None:
             continue
-        values[field] = yes_no(value) if option == 'support_staff' else value
+        if option == 'support_staff':
+            value = yes_no(value)
+        elif option in LABELS:
+            value = canonical_label(option, value) or value
+        values[field] = value
     values.update(params.get('fields') or {})
     return values
 
@@ -186,8 +212,14 @@ def find_person(client, login_id=None, person_id=None, extra_fields=()):
         if not found:
             return None
         return found[0]
-    found = [entry for entry in _read(client, PEOPLE_FORM, equals(LOGIN_ID, login_id), fields, limit=101)
-             if entry['values'].get(LOGIN_ID) == login_id]
+    matched = _read(client, PEOPLE_FORM, equals(LOGIN_ID, login_id), fields, limit=101)
+    found = [entry for entry in matched if entry['values'].get(LOGIN_ID) == login_id]
+    others = sorted(set(str(entry['values'].get(LOGIN_ID)) for entry in matched if entry not in found))
+    if not found and others:
+        # a tenant matching logins case-insensitively: never take one login for another, never create a twin
+        raise PersonError('nothing was written: no person has the Remedy Login ID %r, but the tenant matches it to %s,'
+                          ' which differs only by case; declare the login exactly as stored' % (
+                              login_id, ', '.join(repr(other) for other in others)), result=dict(others=others))
     if len(found) > 1:
         raise PersonError('nothing was written: %d people of CTM:People have the Remedy Login ID %r; a login must'
                           ' find one person (give person_id)' % (len(found), login_id),

@@ -29,6 +29,8 @@ options:
     description:
       - The person's C(Remedy Login ID); how the person is found, unless O(person_id) is given (then it is the Login ID
         the person is to have).
+      - Compared exactly - on a tenant that matches logins case-insensitively, a login differing only by case from a
+        stored one fails the task before any write, rather than being taken for it or created as its twin.
       - May not contain V(&) or V(?), and may not be V(System).
       - Required unless O(person_id) is given.
     type: str
@@ -74,6 +76,7 @@ options:
     description:
       - C(Profile Status), by label - V(Proposed), V(Enabled), V(Offline), V(Obsolete), V(Archive), V(Delete).
       - V(Enabled) when a person is created and this is not given. It does not stop a login; see O(state=obsolete).
+      - Any case is accepted and written as spelled here; another value fails the task before any request.
     type: str
   support_staff:
     description:
@@ -83,11 +86,12 @@ options:
     type: bool
   license_type:
     description:
-      - C(License Type), by label - V(Read), V(Fixed), V(Floating), V(Restricted Read).
+      - C(License Type), by label - V(Read), V(Fixed), V(Floating), V(Restricted Read) (any case; another value fails
+        the task before any request).
       - Also the C(License Type) of the permission group rows whose group needs a V(Fixed) or V(Floating) license.
     type: str
   full_text_license_type:
-    description: C(Full Text License Type), by label - V(None), V(Fixed), V(Floating).
+    description: C(Full Text License Type), by label - V(None), V(Fixed), V(Floating) (any case; another value fails the task before any request).
     type: str
   fields:
     description:

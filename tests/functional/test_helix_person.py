@@ -241,3 +241,21 @@ def test_info_by_query_with_more_fields_and_sort(itsm):
     assert [p['login_id'] for p in result['people']] == ['mary', 'allen']
     assert result['people'][1]['values']['Default Notify Mechanism'] == 'Email'
     assert result['people'][0]['site'] == 'Calbro Europe' and result['people'][0]['site_id'] == 'STE_00000000002'
+
+
+def test_labels_are_checked_before_any_request_and_written_as_spelled(itsm):
+    result = person(itsm, login_id='mary', license_type='Gold', profile_status='Gone')
+    assert result['failed'] and "license_type 'Gold' is not one of" in result['msg']
+    assert "profile_status 'Gone'" in result['msg'] and itsm.log == []
+    person(itsm, login_id='mary', license_type='fixed', profile_status='OFFLINE')
+    (put,) = writes(itsm)
+    assert put['values'] == {'License Type': 'Fixed', 'Profile Status': 'Offline'}
+    assert itsm.person('mary')['License Type'] == 'Fixed'
+
+
+def test_a_login_differing_only_by_case_is_never_taken_nor_twinned(itsm):
+    itsm.configure(case_sensitive=False)
+    for state in ('present', 'obsolete'):
+        result = person(itsm, login_id='Allen', last_name='Allbrook', company='Calbro Services', state=state)
+        assert result['failed'] and "'allen', which differs only by case" in result['msg']
+    assert writes(itsm) == []
