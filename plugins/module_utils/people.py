@@ -251,7 +251,8 @@ def resolve_site(client, name, company):
         raise PersonError('nothing was written: %d sites of SIT:Site are named %r%s; give the company' % (
             len(found), name, ' for company %r' % company if company else ''))
     site = found[0]
-    values = {SITE: site['values'].get(SITE), SITE_ID: site['entry_id'] or site['values'].get(SITE_ID)}
+    values = {SITE: site['values'].get(SITE), SITE_ID: site['entry_id'] or site['values'].get(SITE_ID),
+              'Company': site['values'].get('Company')}
     values.update((field, site['values'].get(field)) for field in SITE_DETAILS)
     return values
 
@@ -548,12 +549,18 @@ def _plan_present(client, params, values, current):
                 params.get('login_id'), '; '.join(problems)), result=dict(problems=problems))
         values.setdefault(PROFILE_STATUS, DEFAULT_PROFILE_STATUS)
     company = values.get('Company', stored.get('Company'))
+    warnings = []
     if 'Company' in values and (creating or not values_equal('Company', values['Company'], stored.get('Company'))):
         if not company_known(client, values['Company']):
             raise PersonError('nothing was written: the company %r is not a company of the tenant (neither'
                               ' LIC:SYS-License Permission Map nor COM:Company knows it)' % values['Company'])
     if params.get('site') is not None:
-        values.update(resolve_site(client, params['site'], company))
+        site = resolve_site(client, params['site'], company)
+        site_company = site.pop('Company', None)
+        if company and site_company and fold(site_company) != fold(company):
+            warnings.append('the site %r belongs to the company %r, not to the person\'s company %r' % (
+                params['site'], site_company, company))
+        values.update(site)
 
     support_after = values.get(SUPPORT_STAFF, stored.get(SUPPORT_STAFF))
     leaving_support = not creating and is_yes(stored.get(SUPPORT_STAFF)) and SUPPORT_STAFF in values and not is_yes(
@@ -619,9 +626,12 @@ def _plan_present(client, params, values, current):
     if leaving_support:
         person_values[LICENSE_TYPE] = 'Read'
     person = _person_view(person_values, person_id)
-    person.update(permission_groups=permission_after, support_groups=support_groups_after)
-    return PersonPlan(action, person_id, steps, before if steps else {}, after if steps else {}, person,
+    person.update(permission_groups=permission_after, support_groups=support_groups_after,
+                  values=dict(person_values))
+    plan = PersonPlan(action, person_id, steps, before if steps else {}, after if steps else {}, person,
                       reread_rows=leaving_support)
+    plan.warnings.extend(warnings)
+    return plan
 
 
 def _support_set(view):

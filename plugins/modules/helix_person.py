@@ -68,6 +68,7 @@ options:
       - C(Site), by its name in C(SIT:Site) (narrowed by the person's company when several sites share the name).
       - Its C(Site ID) and address fields (C(Site Address), C(Site City), C(Site State Province),
         C(Site Zip/Postal Code), C(Site Country)) are copied into the person, because the REST API does not fill them.
+      - A site of another company than the person's is copied all the same, with a warning.
     type: str
   client_type:
     description: C(Client Type), by label, for example V(Office-Based Employee) or V(Customer).
@@ -231,7 +232,8 @@ person:
   description:
     - The person after the task (in check mode, as they would be) - C(person_id), the options' values by option name
       (C(support_staff) as a bool), C(full_name), C(site_id), C(permission_groups) (names) and C(support_groups)
-      (dicts C(company), C(organization), C(group), C(role), C(default), C(support_group_id)).
+      (dicts C(company), C(organization), C(group), C(role), C(default), C(support_group_id)), and C(values) (the
+      C(CTM:People) values as read and written by this task, O(fields) and the site copies included).
     - Empty when deleted or when no person was found.
   returned: success
   type: dict
