@@ -541,6 +541,10 @@ def _plan_present(client, params, values, current):
         raise PersonError('nothing was written: the server returned no Person ID for the person %r' % (
             params.get('login_id'),))
     creating = current is None
+    if creating and params.get('person_id') is not None:
+        raise PersonError('nothing was written: no person has the Person ID %r; a Person ID is the server\'s own and'
+                          ' can not be chosen on create (leave person_id out to create a person by login_id)'
+                          % params['person_id'])
     if creating:
         problems = ['%s is required to create a person' % option for option in ('last_name', 'company')
                     if params.get(option) is None]

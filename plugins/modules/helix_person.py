@@ -40,6 +40,7 @@ options:
       - The person's C(Person ID) (field 1 of C(CTM:People), for example V(PPL000000000001)), to address a person
         directly. Needed to reach a person who has no Login ID any more, for example to re-enable an obsoleted person
         (O(state=present) with O(login_id), O(support_staff) and O(profile_status=Enabled)).
+      - A Person ID no person has fails the task; it never creates a person (the server chooses Person IDs).
       - RV(person) returns it as C(person_id).
     type: str
   first_name:

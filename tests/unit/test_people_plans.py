@@ -204,3 +204,11 @@ def test_a_tenant_refusing_the_delete_keeps_the_person_marked_delete_with_a_warn
     plan = apply_person_plan(client, plan_person(client, params(login_id='mary', state='absent')))
     assert plan.action == 'updated' and 'kept with Profile Status Delete' in plan.warnings[0]
     assert client.writes == [('PUT', 'CTM:People', 'PPL2', {'Profile Status': 'Delete'})]
+
+
+def test_an_unknown_person_id_is_an_error_never_a_create():
+    client = tenant()
+    with pytest.raises(PersonError, match="no person has the Person ID 'PPL9'"):
+        plan_person(client, params(person_id='PPL9', login_id='new', last_name='N', company='Calbro Services'))
+    assert plan_person(client, params(person_id='PPL9', state='obsolete')).action == 'unchanged'
+    assert client.writes == []
