@@ -133,11 +133,6 @@ def connection_doc_options():
     return options
 
 
-def connection_params(params):
-    """The connection options of a module's validated parameters."""
-    return dict((name, params.get(name)) for name in CONNECTION_OPTIONS)
-
-
 def build_client(params, pool_size=10):
     """An ARClient configured from a module's connection options."""
     from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient

@@ -39,7 +39,6 @@ OPTION_FIELDS = (
     ('company', 'Company'),
     ('auth_string', 'Auth String'),
 )
-FIELD_OF_OPTION = dict(OPTION_FIELDS)
 
 # What helix_user_info returns for each field, and fetches by default (the options above but the
 # Auth String, plus the key, the groups and the status).

@@ -343,3 +343,35 @@ def test_audit_writes_where_ansible_playbook_started_by_default_and_publishes_it
     stats = output[output.index('CUSTOM STATS'):]  # what AWX keeps as the job's artifacts
     current = sum(1 for user in sim.state()['users'] if user['Status'] == 'Current')
     assert '"helix_audit"' in stats and '"count": %d' % current in stats.replace("'", '"')
+
+
+def test_provision_and_offboard_people_on_a_helix_itsm_tenant(sim, tmp_path):
+    sim.configure(itsm=True)
+    person = dict(login_id='pat', first_name='Pat', last_name='Lee', email='pat.lee@calbro.com',
+                  company='Calbro Services', site='Calbro Headquarters', license_type='Fixed',
+                  permission_groups=['Incident User'])
+    data = dict(helix_target='person', helix_users=[person])
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', data)
+    assert rc == 0, output
+    assert sim.person('pat')['Internet E-mail'] == 'pat.lee@calbro.com'
+    assert sim.user('pat')['Full Name'] == 'Pat Lee'  # the People workflow wrote the User entry
+    sim.clear_log()
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', data)
+    assert rc == 0 and writes(sim) == [], output
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_target='person', helix_offboard_logins=['mary']))
+    assert rc == 0, output
+    assert sim.person('mary') is None  # BMC's sequence removed the login ID
+    mary = [row for row in sim.rows('CTM:People') if row['Last Name'] and row['First Name'] == 'Mary']
+    assert mary and mary[0]['Profile Status'] == 'Obsolete'
+    sim.clear_log()
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_target='person', helix_offboard_logins=['mary']))
+    assert rc == 0 and writes(sim) == [], output
+
+
+def test_people_come_from_a_list_without_a_purge(sim, tmp_path):
+    sim.configure(itsm=True)
+    sim.clear_log()
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
+        helix_target='person', helix_users=['mary'], helix_purge=True, helix_purge_query="'Company' = \"X\""))
+    assert rc != 0 and 'With helix_target person the people come from helix_users' in output
+    assert sim.log == []
