@@ -572,6 +572,12 @@ def _plan_present(client, params, values, current):
     if params.get('support_groups') and not is_yes(support_after):
         raise PersonError('nothing was written: support_groups are for support staff only, and the person %r is not'
                           ' support staff (declare support_staff: true)' % (params.get('login_id') or person_id,))
+    if leaving_support and values.get(LICENSE_TYPE) not in (None, '') and fold(values[LICENSE_TYPE]) != fold('Read'):
+        # the change to non-support makes the workflow set License Type Read, whatever the same write says:
+        # declared together, the two would never converge
+        raise PersonError('nothing was written: the person %r leaves support staff, which sets License Type Read;'
+                          ' declare license_type Read (or leave it out), or keep support_staff true' % (
+                              params.get('login_id') or person_id,))
     login = values.get(LOGIN_ID, stored.get(LOGIN_ID))
     # a change to non-support makes the workflow set License Type Read, whatever the same write says
     license_type = 'Read' if leaving_support else values.get(LICENSE_TYPE, stored.get(LICENSE_TYPE)) or 'Read'

@@ -202,6 +202,10 @@ attributes:
       - In bulk mode, one entry per changed user, keyed by login.
     support: full
 notes:
+  - On tenants running Helix ITSM, the CTM:People form, not the User form, owns people - its workflow writes the User
+    form one way, and a User entry written directly has no People record and may be overwritten by the next People
+    save. Declare people there with M(helix.users.helix_person); this module is for AR System tenants without ITSM, and
+    for accounts outside People (service and integration accounts).
   - The user is found by a C('Login Name') qualification and addressed by its Request ID, never by putting the login in a URL.
   - A create whose reply is lost is never repeated blindly; the user is looked up first, so a retry can not make a duplicate.
   - A write whose reply was lost and whose outcome could not be confirmed gets the action V(unknown) (it may have been

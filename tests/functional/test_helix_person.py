@@ -128,6 +128,7 @@ def test_a_person_leaving_support_loses_groups_in_check_and_apply(itsm):
     (dict(JDOE, fields={'Site City': 'Paris'}), 'copied from SIT:Site'),
     (dict(JDOE, login_id='a&b'), 'not a valid Remedy Login ID'),
     (dict(JDOE, support_groups=[SERVICE_DESK, dict(NETWORK, default=True)]), 'at most one'),
+    (dict(login_id='allen', support_staff=False, license_type='Fixed'), 'leaves support staff, which sets License Type Read'),
 ])
 def test_bad_input_fails_with_nothing_written(itsm, args, words):
     before = itsm.state()['itsm']
