@@ -1,7 +1,6 @@
 """helix_entry and helix_entry_info against the simulator: keys, states, idempotence, check and diff mode, safety."""
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.helix.users.plugins.modules import helix_entry, helix_entry_info
 from support import api_requests, connection, run_module, writes
@@ -89,21 +88,6 @@ def test_empty_string_clears_a_field_and_then_stays_unchanged(sim):
     assert writes(sim) == []
 
 
-@pytest.fixture
-def module_warnings():
-    """Ansible keeps a module's warnings in a process-wide table (one module per process in real runs):
-    a test that runs a warning module in-process puts the table back, so later modules do not report them."""
-    table = ansible_warnings._global_warnings  # pylint: disable=protected-access
-    saved = type(table)(table)
-    yield
-    table.clear()
-    if isinstance(table, dict):
-        table.update(saved)
-    else:
-        table.extend(saved)
-
-
-@pytest.mark.usefixtures('module_warnings')
 def test_selections_by_label_are_unchanged_and_a_number_warns(sim):
     sim.clear_log()
     same = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'License Type': 'Fixed'})

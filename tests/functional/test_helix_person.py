@@ -1,7 +1,6 @@
 """helix_person and helix_person_info against the simulator's Helix ITSM tenant (itsm): people, groups, offboarding."""
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.helix.users.plugins.modules import helix_person, helix_person_info
 from support import connection, run_module, writes
@@ -263,20 +262,6 @@ def test_a_login_differing_only_by_case_is_never_taken_nor_twinned(itsm):
     assert writes(itsm) == []
 
 
-@pytest.fixture
-def module_warnings():
-    """Ansible keeps a module's warnings in a process-wide table: a test of a warning module puts it back."""
-    table = ansible_warnings._global_warnings  # pylint: disable=protected-access
-    saved = type(table)(table)
-    yield
-    table.clear()
-    if isinstance(table, dict):
-        table.update(saved)
-    else:
-        table.extend(saved)
-
-
-@pytest.mark.usefixtures('module_warnings')
 def test_a_site_of_another_company_is_copied_with_a_warning(itsm):
     result = person(itsm, login_id='mary', site='Petramco Paris')
     assert result['action'] == 'updated'
