@@ -109,7 +109,6 @@ _list:
 '''
 
 from ansible.errors import AnsibleError, AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
 try:
@@ -123,7 +122,7 @@ from ansible_collections.helix.users.plugins.module_utils.connection import (
     build_client,
     range_problems,
 )
-from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixError, redact
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.info import read_entries
 from ansible_collections.helix.users.plugins.module_utils.users import (
@@ -135,17 +134,6 @@ from ansible_collections.helix.users.plugins.module_utils.users import (
 
 SELECTION_OPTIONS = ('filters', 'fields', 'sort', 'limit', 'page_size', 'form')
 SECRET_OPTIONS = tuple(name for name, option in CONNECTION_OPTIONS.items() if option.get('no_log'))
-REDACTED = '********'
-
-
-def _redact(text, secrets):
-    text = to_native(text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
@@ -153,7 +141,7 @@ class LookupModule(LookupBase):
             self.set_options(var_options=variables, direct=kwargs)
         except AnsibleError as exc:
             given = [kwargs.get(name) for name in SECRET_OPTIONS if isinstance(kwargs.get(name), str)]
-            raise AnsibleLookupError(_redact(exc.message, given)) from None
+            raise AnsibleLookupError(redact(exc.message, given)) from None
         params = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         params.update((name, self.get_option(name)) for name in SELECTION_OPTIONS)
         secrets = [params[name] for name in SECRET_OPTIONS]
@@ -166,7 +154,7 @@ class LookupModule(LookupBase):
         except Exception as exc:  # pylint: disable=broad-except
             # whatever it was, it ends as a clean lookup error, without a traceback that could hold a secret
             raise AnsibleLookupError('unexpected %s: %s' % (
-                type(exc).__name__, _redact(exc, secrets))) from None
+                type(exc).__name__, redact(exc, secrets))) from None
 
     @staticmethod
     def _qualifications(terms):
@@ -204,7 +192,7 @@ class LookupModule(LookupBase):
         try:
             client = build_client(params, pool_size=1)
         except HelixError as exc:
-            raise AnsibleLookupError(_redact(exc, secrets)) from None
+            raise AnsibleLookupError(redact(exc, secrets)) from None
         users = []
         failure = None
         try:
@@ -221,5 +209,5 @@ class LookupModule(LookupBase):
         finally:
             client.close()  # logs out a token it logged in itself; never raises
         if failure is not None:
-            raise AnsibleLookupError(_redact(failure, secrets)) from None
+            raise AnsibleLookupError(redact(failure, secrets)) from None
         return users

@@ -42,6 +42,7 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
     HelixConnectionError,
     HelixError,
     parse_ar_messages,
+    redact,
     summarize_body,
 )
 
@@ -50,7 +51,6 @@ WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 REQUEST_ID = 'Request ID'  # field 1, the entry id of every form
 LOGIN_PATH = '/api/jwt/login'
 LOGOUT_PATH = '/api/jwt/logout'
-REDACTED = '********'
 
 
 def strip_token(text):
@@ -201,10 +201,7 @@ class ARClient(object):
 
     def redact(self, text):
         """text with every secret the client holds replaced; applied to every error message."""
-        text = '' if text is None else str(text)
-        for secret in self._secrets():
-            text = text.replace(secret, REDACTED)
-        return text
+        return redact(text, self._secrets())
 
     @property
     def token(self):

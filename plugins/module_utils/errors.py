@@ -24,6 +24,8 @@ AR_NO_FIELD_ACCESS = 333   # no access to one field: a field permission, not a l
 AR_DUPLICATE = 382
 AR_SERVER_BUSY = 93
 
+REDACTED = '********'
+
 _TAG = re.compile(r'<[^>]*>')
 _SPACE = re.compile(r'\s+')
 
@@ -83,6 +85,15 @@ def summarize_body(text, content_type=''):
         stripped = _SPACE.sub(' ', _TAG.sub(' ', text)).strip()
         return 'an HTML page%s' % ((': ' + stripped[:120]) if stripped else '')
     return _SPACE.sub(' ', text).strip()[:200]
+
+
+def redact(text, secrets):
+    """text (any object, as text) with each of the secrets replaced; empty secrets are skipped."""
+    text = '' if text is None else str(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 class HelixError(Exception):

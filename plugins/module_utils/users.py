@@ -12,9 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import REDACTED, REQUEST_ID
+from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID
 from ansible_collections.helix.users.plugins.module_utils.entries import text_key
-from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
+from ansible_collections.helix.users.plugins.module_utils.errors import REDACTED, HelixError
 from ansible_collections.helix.users.plugins.module_utils.groups import join_group_list, split_group_list
 
 USER_FORM = 'User'
