@@ -134,6 +134,8 @@ from ansible_collections.helix.users.plugins.module_utils.users import (
 
 SELECTION_OPTIONS = ('filters', 'fields', 'sort', 'limit', 'page_size', 'form')
 SECRET_OPTIONS = tuple(name for name, option in CONNECTION_OPTIONS.items() if option.get('no_log'))
+
+
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
