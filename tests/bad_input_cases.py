@@ -8,10 +8,9 @@ import os
 import re
 import socket
 
-from ansible_collections.helix.users.plugins.modules import helix_token, helix_user, helix_user_info
 from support import ADMIN_PASSWORD, ADMIN_USER
 
-MODULES = {'helix_user': helix_user, 'helix_user_info': helix_user_info, 'helix_token': helix_token}
+MODULES = {'helix_user': 'helix_user', 'helix_user_info': 'helix_user_info', 'helix_token': 'helix_token'}
 
 
 def free_port():

@@ -1,6 +1,7 @@
 """Helpers shared by the tests: run a module in-process, run a playbook, read the simulator's log."""
 
 import contextlib
+import importlib
 import io
 import json
 import os
@@ -57,7 +58,12 @@ class ModuleExit(Exception):
 
 
 def run_module(module, args, check=False, diff=False):
-    """Run a module's main() in this process; return its result dict (with 'failed' when it failed)."""
+    """Run a module's main() in this process; return its result dict (with 'failed' when it failed).
+
+    :param module: the module's name (helix_user); tests import nothing from plugins/modules themselves.
+    """
+    if isinstance(module, str):
+        module = importlib.import_module('ansible_collections.helix.users.plugins.modules.' + module)
     args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     # Ansible keeps warnings and deprecations per process: one in-process run must not hand them to the next
     from ansible.module_utils.common import warnings  # pylint: disable=import-outside-toplevel

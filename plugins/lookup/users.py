@@ -110,6 +110,7 @@ _list:
 
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 try:
     import requests  # noqa: F401  pylint: disable=unused-import
@@ -117,21 +118,14 @@ try:
 except ImportError:  # pragma: no cover - exercised only where requests is missing
     HAS_REQUESTS = False
 
-from ansible_collections.helix.users.plugins.module_utils.connection import (
-    CONNECTION_OPTIONS,
-    build_client,
-    range_problems,
-)
+from ansible_collections.helix.users.plugins.module_utils.connection import CONNECTION_OPTIONS
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError, redact
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
-from ansible_collections.helix.users.plugins.module_utils.info import read_entries
-from ansible_collections.helix.users.plugins.module_utils.users import (
-    DEFAULT_INFO_FIELDS,
-    GROUP_LIST,
-    LOGIN,
-    normalize_user,
-)
+from ansible_collections.helix.users.plugins.module_utils.info import read_selected
+from ansible_collections.helix.users.plugins.module_utils.module import with_client
+from ansible_collections.helix.users.plugins.module_utils.user_form import DEFAULT_INFO_FIELDS, normalize_users
 
+display = Display()
 SELECTION_OPTIONS = ('filters', 'fields', 'sort', 'limit', 'page_size', 'form')
 SECRET_OPTIONS = tuple(name for name, option in CONNECTION_OPTIONS.items() if option.get('no_log'))
 
@@ -146,17 +140,9 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(redact(exc.message, given)) from None
         params = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         params.update((name, self.get_option(name)) for name in SELECTION_OPTIONS)
-        secrets = [params[name] for name in SECRET_OPTIONS]
         qualifications = self._qualifications(terms)
         self._check(params)
-        try:
-            return self._read(params, qualifications)
-        except AnsibleLookupError:
-            raise
-        except Exception as exc:  # pylint: disable=broad-except
-            # whatever it was, it ends as a clean lookup error, without a traceback that could hold a secret
-            raise AnsibleLookupError('unexpected %s: %s' % (
-                type(exc).__name__, redact(exc, secrets))) from None
+        return self._read(params, qualifications)
 
     @staticmethod
     def _qualifications(terms):
@@ -176,40 +162,21 @@ class LookupModule(LookupBase):
 
     @staticmethod
     def _check(params):
-        """What the modules refuse, refused before any request."""
+        """What the modules refuse, refused before any request (with_client checks the connection options)."""
         if not HAS_REQUESTS:
             raise AnsibleLookupError('helix.users.users needs the Python library requests on the controller'
                                      ' (pip install requests)')
-        if not params['helix_token'] and not (params['helix_username'] and params['helix_password']):
-            raise AnsibleLookupError('give helix_token, or helix_username with helix_password'
-                                     ' (as lookup keywords or HELIX_* environment variables)')
-        if bool(params['helix_username']) != bool(params['helix_password']):
-            raise AnsibleLookupError('helix_username and helix_password are required together')
-        problems = range_problems(params)
-        if problems:
-            raise AnsibleLookupError('; '.join(problems))
 
     def _read(self, params, qualifications):
-        secrets = [params[name] for name in SECRET_OPTIONS]
-        try:
-            client = build_client(params, pool_size=1)
-        except HelixError as exc:
-            raise AnsibleLookupError(redact(exc, secrets)) from None
-        users = []
-        failure = None
-        try:
+        def work(client):
             resolver = GroupResolver(client)
+            users = []
             for qualification in qualifications:
-                selection = dict((name, params[name]) for name in SELECTION_OPTIONS)
-                selection['query'] = qualification
-                rows = read_entries(client, selection, key_field=LOGIN, keys=None, default_fields=DEFAULT_INFO_FIELDS)
-                users.extend(normalize_user(values, resolver if GROUP_LIST in values else None) for values in rows)
+                selection = dict(params, query=qualification)
+                users.extend(normalize_users(read_selected(client, selection, default_fields=DEFAULT_INFO_FIELDS)
+                                             .entries, resolver))
+            return users
+        try:
+            return with_client(params, work, pool_size=1, warn=display.warning)[0]
         except HelixError as exc:
-            failure = client.redact(str(exc))  # while the client still holds the token it logged in with
-        except Exception as exc:  # pylint: disable=broad-except
-            failure = client.redact('unexpected %s: %s' % (type(exc).__name__, exc))
-        finally:
-            client.close()  # logs out a token it logged in itself; never raises
-        if failure is not None:
-            raise AnsibleLookupError(redact(failure, secrets)) from None
-        return users
+            raise AnsibleLookupError(redact(exc, [params[name] for name in SECRET_OPTIONS])) from None

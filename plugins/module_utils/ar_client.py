@@ -14,15 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
-import datetime
-import json
 import os
 import random
 import threading
 import time
 
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 try:
     import requests
@@ -41,69 +38,20 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
     HelixAuthError,
     HelixConnectionError,
     HelixError,
+    is_access_forbidden,
+    login_hint,
+    never_connected,
     parse_ar_messages,
+    reason_of,
     redact,
     summarize_body,
 )
+from ansible_collections.helix.users.plugins.module_utils.entry_calls import EntryCalls, last_segment
+from ansible_collections.helix.users.plugins.module_utils.tokens import strip_token, token_claims
 
-ENTRY_PATH = '/api/arsys/v1/entry/'
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
-REQUEST_ID = 'Request ID'  # field 1, the entry id of every form
 LOGIN_PATH = '/api/jwt/login'
 LOGOUT_PATH = '/api/jwt/logout'
-
-
-def strip_token(text):
-    """The bare token from a login reply: real tenants send it bare, the guide shows it quoted and prefixed."""
-    token = (text or '').strip()
-    if len(token) >= 2 and token[0] == token[-1] and token[0] in '"\'':
-        token = token[1:-1].strip()
-    if token[:7].upper() == 'AR-JWT ':
-        token = token[7:].strip()
-    return token
-
-
-def _token_claims(token):
-    """The claims of a JWT, or {} for a token that is not a readable JWT (an opaque token is legal)."""
-    try:
-        payload = token.split('.')[1]
-        payload += '=' * (-len(payload) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')))
-    except Exception:  # pylint: disable=broad-except
-        return {}
-    return claims if isinstance(claims, dict) else {}
-
-
-def token_expiry(token):
-    """ISO 8601 UTC time of the JWT's exp claim, or None when the token does not say."""
-    try:
-        moment = datetime.datetime.fromtimestamp(int(_token_claims(token)['exp']), tz=datetime.timezone.utc)
-    except (KeyError, TypeError, ValueError, OverflowError, OSError):
-        return None  # its lifetime is then simply unknown
-    return moment.isoformat().replace('+00:00', 'Z')
-
-
-def last_segment(url):
-    """The last path segment of a URL, decoded: the entry id of a self link or a Location header."""
-    return unquote(urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1])
-
-
-def entry_id(entry):
-    """The Request ID of a listed entry: its values, else the end of its self link."""
-    values = entry.get('values') or {}
-    if values.get(REQUEST_ID):
-        return values[REQUEST_ID]
-    try:
-        return last_segment(entry['_links']['self'][0]['href'])
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def entry_values(entry):
-    """A copy of a listed entry's values with its Request ID filled in (from the self link when not fetched)."""
-    values = dict(entry.get('values') or {})
-    values[REQUEST_ID] = entry_id(entry)
-    return values
 
 
 class _Call(object):
@@ -135,7 +83,7 @@ class _Retryable(Exception):
         self.kind = kind
 
 
-class ARClient(object):
+class ARClient(EntryCalls):
     """AR REST client.
 
     :param url: base URL of the tenant.
@@ -216,7 +164,7 @@ class ARClient(object):
         """The login this client works as: its username, else the subject of its token (None when neither says)."""
         if self.username:
             return self.username
-        subject = _token_claims(self._token).get('sub') if self._token else None
+        subject = token_claims(self._token).get('sub') if self._token else None
         return subject if isinstance(subject, str) and subject else None
 
     @property
@@ -249,7 +197,7 @@ class ARClient(object):
         except requests.exceptions.SSLError as exc:
             raise HelixConnectionError(self.redact(
                 'TLS failure talking to %s: %s. Set ca_path to the CA bundle of the tenant certificate,'
-                ' or validate_certs: false for a test system.' % (self.base_url, _reason(exc))))
+                ' or validate_certs: false for a test system.' % (self.base_url, reason_of(exc))))
 
     def _delay(self, attempt):
         delay = min(self.backoff_max, self.backoff * (2 ** attempt))
@@ -273,8 +221,8 @@ class ARClient(object):
                 response = self._send(call, token)
             except requests.exceptions.RequestException as exc:  # refused, dropped, timed out, cut mid-body
                 raise _Retryable(HelixConnectionError(self.redact('%s failed after %d attempt(s): %s' % (
-                    call.operation, attempt + 1, _reason(exc)))),
-                    _Retryable.REFUSED if _never_connected(exc) else _Retryable.LOST)
+                    call.operation, attempt + 1, reason_of(exc)))),
+                    _Retryable.REFUSED if never_connected(exc) else _Retryable.LOST)
             if response.status_code == 401 and call.auth:
                 if call.relogin and not relogged and self.can_login:
                     relogged = True
@@ -303,16 +251,23 @@ class ARClient(object):
         self._count('retries')
 
     def _send_retrying(self, call):
-        """(response, decoded body) of call, retried up to max_retries times with backoff."""
-        attempt = 0
+        """(response, decoded body) of call, retried up to max_retries times with backoff.
+
+        A write that failed after an attempt whose reply was lost may have been applied by that attempt
+        (a retried DELETE answered 404, a PUT answered 5xx): its error says the outcome is unknown.
+        """
+        attempt, lost = 0, False
         while True:
             try:
                 return self._attempt(call, attempt)
             except _Retryable as failure:
+                lost = lost or failure.kind == _Retryable.LOST
                 if attempt >= self.max_retries:
-                    # a write whose last reply was lost may have been applied: the caller must not say it was not
-                    failure.error.outcome_unknown = call.method in WRITE_METHODS and failure.kind == _Retryable.LOST
+                    failure.error.outcome_unknown = call.method in WRITE_METHODS and lost
                     raise failure.error
+            except HelixError as error:
+                error.outcome_unknown = call.method in WRITE_METHODS and lost
+                raise
             self._backoff(attempt)
             attempt += 1
 
@@ -336,7 +291,7 @@ class ARClient(object):
                 ' on (a redirect from http:// to https:// is the usual cause)' % (
                     operation, response.status_code, response.headers.get('Location') or 'no Location')),
                 status=response.status_code)
-        if response.status_code == 403 and self.base_url.startswith('http://') and _is_access_forbidden(response):
+        if response.status_code == 403 and self.base_url.startswith('http://') and is_access_forbidden(response):
             error = HelixAPIError(
                 '%s was refused with HTTP 403 "Access forbidden": the tenant refuses plain HTTP; use https:// in'
                 ' helix_url (%s)' % (operation, 'https://' + self.base_url[len('http://'):]), status=403)
@@ -400,7 +355,7 @@ class ARClient(object):
             if exc.status in (401, 403) and not getattr(exc, 'plain_http_refused', False):
                 raise HelixAuthError(self.redact('Authentication failed for user %r: %s%s' % (
                     self.username, '; '.join(str(m) for m in exc.messages) or 'HTTP %s' % exc.status,
-                    _login_hint(exc))), status=exc.status, messages=exc.messages)
+                    login_hint(exc))), status=exc.status, messages=exc.messages)
             raise
         warnings = parse_ar_messages(response.headers.get('X-AR-Messages'))
         if any(m.number == AR_GUEST_USER for m in warnings):
@@ -448,47 +403,7 @@ class ARClient(object):
     def __exit__(self, *exc_info):
         self.close()
 
-    # ---------------------------------------------------------------- entries
-    @staticmethod
-    def form_path(form, entry_id_=None):
-        path = ENTRY_PATH + quote(form, safe='')
-        if entry_id_ is not None:
-            path += '/' + quote(str(entry_id_), safe='')
-        return path
-
-    def list_pages(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
-        """Yield the entries matching q as lists, one per request.
-
-        Pages continue until a page is empty or has no _links.next: a server cap (Maximum Entries
-        Returned by GetList) can return a short page while more rows exist. The offset advances by
-        what was received, not by what was asked for.
-        """
-        offset = 0
-        page_size = max(1, int(page_size))
-        while True:
-            want = page_size if not limit else min(page_size, limit - offset)
-            params = dict(q=q or None, fields=_fields_param(fields), sort=sort or None, offset=offset, limit=want)
-            body = self.request_json('GET', self.form_path(form), params=params,
-                                     operation='Listing form %r%s' % (form, ' with q=%s' % q if q else ''))
-            if not isinstance(body, dict) or not isinstance(body.get('entries', []), list):
-                raise HelixAPIError('Listing form %r: the answer is JSON but not an entry list (%s)' % (
-                    form, type(body).__name__))
-            entries = body.get('entries') or []
-            if entries:
-                yield entries
-            offset += len(entries)
-            links = body.get('_links')
-            if not entries or (limit and offset >= limit):
-                return
-            if isinstance(links, dict) and not links.get('next'):
-                return
-            # No _links at all (older servers, the guide's shape): go on until an empty page.
-
-    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
-        """Yield the entries matching q, across all pages (see list_pages)."""
-        for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit):
-            yield from page
-
+    # ---------------------------------------------------------------- creating entries
     def create_entry(self, form, values, find_existing=None):
         """Create an entry; return its Request ID (from Location).
 
@@ -540,65 +455,3 @@ class ARClient(object):
             create_error.msg = '%s; looking the entry up afterwards failed too (%s), so it may have been created' % (
                 create_error.msg, exc)
             raise create_error
-
-    def update_entry(self, form, entry_id_, values):
-        self.request('PUT', self.form_path(form, entry_id_), body={'values': values}, ok=(200, 204),
-                     operation='Updating %s entry %s' % (form, entry_id_))
-
-    def delete_entry(self, form, entry_id_):
-        # absent is the goal: a 404 (deleted meanwhile, or by a try whose reply was lost) is success
-        self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204, 404),
-                     operation='Deleting %s entry %s' % (form, entry_id_))
-
-
-def _is_access_forbidden(response):
-    """The refusal of plain HTTP: {"message": "Access forbidden", ...}, not an AR error array."""
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and str(body.get('message', '')).strip().lower() == 'access forbidden'
-
-
-# What a refused login's AR message means, in words.
-LOGIN_HINTS = {
-    623: 'wrong username or password',
-    624: 'the account is marked invalid on the tenant; an administrator must re-enable it',
-}
-
-
-def _login_hint(exc):
-    hints = [LOGIN_HINTS[m.number] for m in exc.messages if m.number in LOGIN_HINTS]
-    return ' (%s)' % '; '.join(hints) if hints else ''
-
-
-def _never_connected(exc):
-    """True when the request never reached the server (refused, unresolvable, connect timeout): nothing was done."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = exc
-    for _dummy in range(5):
-        if isinstance(reason, ConnectionRefusedError) or type(reason).__name__ in ('NewConnectionError', 'NameResolutionError'):
-            return True
-        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
-        if inner is None or inner is reason or isinstance(inner, str):
-            return False
-        reason = inner
-    return False
-
-
-def _fields_param(fields):
-    if not fields:
-        return None
-    return 'values(%s)' % ','.join(fields)
-
-
-def _reason(exc):
-    """The innermost reason of a requests exception, without the URL noise."""
-    reason = exc
-    for _dummy in range(5):
-        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
-        if inner is None or inner is reason or isinstance(inner, str):
-            break
-        reason = inner
-    return '%s: %s' % (type(reason).__name__, reason)

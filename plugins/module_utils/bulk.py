@@ -1,65 +1,28 @@
 # -*- coding: utf-8 -*-
 # Copyright: helix.users contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Declaring users, one or many: validate every item, read the population cheaply, plan, apply concurrently.
+"""Declaring users, one or many: validate every item, read the population cheaply, plan, and the results.
 
-helix_user declares a single user as a bulk run of one item, so every check here
-holds for both. Bulk work validates everything before its first write: a bad
-item, an unknown group, a create without its required fields, a login that
-differs from a stored one only by case, or a purge over its limit fails the task
-with nothing written. Writes then run on a thread pool sharing the client (one
-keep-alive session, one token); one user's failure does not stop the others.
+helix_user declares a single user as a bulk run of one item, so every check here holds for both.
+Bulk work validates everything before its first write: a bad item, an unknown group, a create
+without its required fields, a login that differs from a stored one only by case, or a purge over
+its limit fails the task with nothing written. writes.execute then checks the guards and sends the
+writes concurrently on one client; one user's failure does not stop the others.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.helix.users.plugins.module_utils.errors import (
-    AR_BAD_SELECTION,
-    AR_DUPLICATE,
-    AR_NO_ACCESS,
-    AR_NO_FIELD_ACCESS,
-    HelixAPIError,
-    HelixConnectionError,
-    HelixError,
-)
-from ansible_collections.helix.users.plugins.module_utils.user_reads import (
-    LoginMatcher,
-    find_user_id,
-    read_population,
-    scan_purge_scope,
-)
-from ansible_collections.helix.users.plugins.module_utils.users import (
-    ACTIONS,
-    LOGIN,
-    SELECTIONS,
-    STATUS,
-    VERBS,
-    UserError,
-    UserPlan,
-    fields_to_read,
-    plan_user,
-    selection_key,
-    stored_entry_id,
-    validate_spec,
-)
+from ansible_collections.helix.users.plugins.module_utils.user_form import LOGIN, STATUS, selection_key, validate_spec
+from ansible_collections.helix.users.plugins.module_utils.user_reads import read_users
+from ansible_collections.helix.users.plugins.module_utils.users import ACTIONS, UserError, UserPlan, fields_to_read, plan_user
+from ansible_collections.helix.users.plugins.module_utils.writes import WriteError, summarize as count_actions
 
 # Users shown by name when a purge is refused for exceeding its limit.
 PURGE_SHOWN = 10
-
-
-class BulkError(HelixError):
-    """A task refused before any write, or failed for some users; `result` holds what the module returns with it."""
-
-    def __init__(self, msg, result=None, status=None, messages=None):
-        super(BulkError, self).__init__(msg, status=status, messages=messages)
-        self.result = result or {}
 
 
 # ---------------------------------------------------------------------- validating
@@ -159,19 +122,19 @@ def validate_items(items, item_spec, defaults, single=False, labels=None):
 
 
 # ---------------------------------------------------------------------- planning
-def plan_purge(unlisted, status_rule, limit):
-    """Plans that obsolete the unlisted users not obsolete yet; BulkError when more than limit."""
+def plan_purge(unlisted, status_rule, limit, form='User'):
+    """Plans that obsolete the unlisted users not obsolete yet; WriteError when more than limit."""
     plans = []
-    for values in unlisted:
+    for entry in unlisted:
+        values = entry['values']
         if status_rule.is_state(values.get(STATUS), 'obsolete'):
             continue
-        plans.append(UserPlan(values[LOGIN], 'obsoleted', stored_entry_id(values),
-                              write={STATUS: status_rule.value('obsolete')},
+        plans.append(UserPlan(values[LOGIN], 'obsoleted', entry['entry_id'], write={STATUS: status_rule.value('obsolete')},
                               before=dict(state=status_rule.state_of(values.get(STATUS))),
-                              after=dict(state='obsolete'), current=values))
+                              after=dict(state='obsolete'), current=values, form=form))
     if len(plans) > limit:
         shown = ', '.join(plan.login for plan in plans[:PURGE_SHOWN])
-        raise BulkError(
+        raise WriteError(
             'nothing was written: the purge would obsolete %d users, more than purge_limit=%d (%s%s). '
             'Check purge_query, or raise purge_limit if this is intended.' % (
                 len(plans), limit, shown, ', ...' if len(plans) > PURGE_SHOWN else ''),
@@ -180,35 +143,35 @@ def plan_purge(unlisted, status_rule, limit):
 
 
 def plan_all(client, specs, resolver, settings, page_size):
-    """Plans for all specs (and the purge), or BulkError listing every user that cannot be planned."""
+    """Plans for all specs (and the purge), or WriteError listing every user that cannot be planned."""
     form = settings['form']
     logins = [spec['login_name'] for spec in specs]
-    fields = fields_to_read(specs)
-    matcher = LoginMatcher(logins)
-    unlisted = []
-    if settings.get('purge'):
-        unlisted = scan_purge_scope(client, matcher, settings['purge_query'], fields, form, page_size)
-    found = matcher.matches()
-    read_population(client, matcher, [login for login in logins if login not in found], fields, form, page_size)
-    current, conflicts = matcher.matches(), matcher.conflicts()
+    found, unlisted = read_users(client, logins, fields_to_read(specs), form, page_size,
+                                 purge_query=settings['purge_query'] if settings.get('purge') else None)
+    conflicts = found.variants()
     plans, problems = [], []
     for spec in specs:
         login = spec['login_name']
+        stored = found.found(login)
         if login in conflicts:
             problems.append('user %r: the tenant has %s, which differs only by case; declare the login exactly'
-                            ' as it is stored' % (login, ', '.join(repr(stored) for stored in conflicts[login])))
+                            ' as it is stored' % (login, ', '.join(repr(other) for other in conflicts[login])))
+            continue
+        if len(stored) > 1:
+            problems.append('user %r: %d entries of form %r have this Login Name; a login must find one user' % (
+                login, len(stored), form))
             continue
         try:
-            plans.append(plan_user(spec, current.get(login), resolver, settings['status_rule']))
+            plans.append(plan_user(spec, stored[0] if stored else None, resolver, settings['status_rule'], form))
         except UserError as exc:
             problems.append(str(exc))
     if problems:
-        raise BulkError('nothing was written: %d user%s cannot be declared: %s' % (
+        raise WriteError('nothing was written: %d user%s cannot be declared: %s' % (
             len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), result=dict(problems=problems))
     if settings.get('purge'):
         excluded = set(str(login).casefold() for login in settings.get('purge_exclude') or [] if login)
-        unlisted = [values for values in unlisted if str(values[LOGIN]).casefold() not in excluded]
-        plans.extend(plan_purge(unlisted, settings['status_rule'], settings['purge_limit']))
+        unlisted = [entry for entry in unlisted if str(entry['values'][LOGIN]).casefold() not in excluded]
+        plans.extend(plan_purge(unlisted, settings['status_rule'], settings['purge_limit'], form))
     return plans
 
 
@@ -222,107 +185,9 @@ def status_labels(plans):
     return labels
 
 
-# ---------------------------------------------------------------------- applying
-def apply_plan(client, plan, form):
-    """Send the plan's one write. Raises UserError naming the user, the operation and the AR message."""
-    try:
-        if plan.action == 'created':
-            plan.entry_id = client.create_entry(
-                form, plan.write, find_existing=lambda: find_user_id(client, plan.login, form))
-        elif plan.action == 'deleted':
-            client.delete_entry(form, plan.entry_id)
-        elif plan.action in ('updated', 'obsoleted', 'reactivated'):
-            client.update_entry(form, plan.entry_id, plan.write)
-    except HelixError as exc:
-        error = UserError(describe_failure(plan, exc), status=exc.status, messages=exc.messages)
-        error.outcome_unknown = exc.outcome_unknown
-        error.connection_failed = isinstance(exc, HelixConnectionError)
-        raise error
-
-
-def describe_failure(plan, exc):
-    verb = VERBS.get(plan.action, plan.action)
-    if exc.outcome_unknown:
-        return 'the %s of user %r may have been applied: its reply was lost and the outcome could not be confirmed' \
-               ' (%s); check the user before running again' % (verb, plan.login, exc)
-    message = 'could not %s user %r: %s' % (verb, plan.login, exc)
-    if isinstance(exc, HelixAPIError):
-        if exc.has_number(AR_DUPLICATE):
-            message += ' (the Login Name or another unique value is already taken)'
-        elif exc.has_number(AR_BAD_SELECTION):
-            sent = ', '.join('%s=%r' % (field, plan.write[field]) for field in sorted(plan.write or {})
-                             if field in SELECTIONS)
-            message += ' (selection values sent: %s)' % sent if sent else ''
-        elif exc.has_number(AR_NO_FIELD_ACCESS):
-            fields = ', '.join(m.appended for m in exc.messages if m.number == AR_NO_FIELD_ACCESS and m.appended)
-            message += ' (the account may not write the field%s %s: a field permission on the tenant)' % (
-                '' if ',' not in fields else 's', fields or 'named above')
-        elif exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
-            message += ' (the account has no permission to %s users on this form)' % verb
-    return message
-
-
-class DeadTenantBreaker(object):
-    """Stops starting writes after `threshold` consecutive connection failures across the workers.
-
-    Against a dead tenant each write would spend the whole retry budget; with the breaker the task
-    ends after the writes already in flight, whatever the number of users.
-    """
-
-    def __init__(self, threshold=3):
-        self.threshold = threshold
-        self._consecutive = 0
-        self._lock = threading.Lock()
-        self.reason = None
-
-    @property
-    def open(self):
-        return self.reason is not None
-
-    def record(self, plan):
-        with self._lock:
-            if plan.action in ('failed', 'unknown') and getattr(plan.error, 'connection_failed', False):
-                self._consecutive += 1
-                if self._consecutive >= self.threshold and self.reason is None:
-                    self.reason = plan.msg
-            else:
-                self._consecutive = 0
-
-
-def apply_all(client, plans, form, concurrency, breaker=None):
-    """Apply the plans that change something, `concurrency` at a time; failed ones get action 'failed'."""
-    todo = [plan for plan in plans if plan.changed]
-    breaker = breaker or DeadTenantBreaker()
-
-    def apply_one(plan):
-        if breaker.open:
-            plan.skip('not attempted: the tenant stopped answering (%d writes in a row failed to connect; the last:'
-                      ' %s)' % (breaker.threshold, breaker.reason))
-            return
-        try:
-            apply_plan(client, plan, form)
-        except HelixError as exc:
-            plan.fail(str(exc), exc)
-        except Exception as exc:  # pylint: disable=broad-except
-            # one user's surprise must not cost the others their outcome
-            plan.fail(client.redact('could not %s user %r: unexpected %s: %s' % (
-                plan.action, plan.login, type(exc).__name__, exc)))
-        breaker.record(plan)
-
-    if concurrency <= 1 or len(todo) <= 1:
-        for plan in todo:
-            apply_one(plan)
-    else:
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            list(pool.map(apply_one, todo))
-
-
 # ---------------------------------------------------------------------- results
 def summarize(plans):
-    summary = dict((action, 0) for action in ACTIONS)
-    for plan in plans:
-        summary[plan.action] += 1
-    return summary
+    return count_actions(plans, ACTIONS)
 
 
 def compact_diff(plans):
@@ -336,7 +201,7 @@ def compact_diff(plans):
 
 
 def bulk_result(plans, diff):
-    """The bulk-mode result; BulkError (carrying the result) when any user failed."""
+    """The bulk-mode result; WriteError (carrying the result) when any user failed."""
     summary = summarize(plans)
     result = dict(changed=any(plan.changed for plan in plans), summary=summary,
                   users=[plan.as_result() for plan in plans])
@@ -346,7 +211,7 @@ def bulk_result(plans, diff):
     if failed:
         done = ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a not in ('failed', 'unknown'))
         skipped = [plan for plan in failed if plan.action == 'failed' and plan.attempted is None]
-        raise BulkError('%d of %d users failed (%s%s%s): %s' % (
+        raise WriteError('%d of %d users failed (%s%s%s): %s' % (
             len(failed), len(plans), 'the others were applied: %s' % done if done else 'none was applied',
             '; %d may have been applied (action unknown)' % summary['unknown'] if summary['unknown'] else '',
             '; %d not attempted' % len(skipped) if skipped else '',

@@ -113,6 +113,19 @@ def connection_argument_spec():
     return spec
 
 
+def connection_problems(params):
+    """What is wrong with the connection options of a module or the lookup, checked before any request."""
+    problems = []
+    if not params.get('helix_url'):
+        problems.append('helix_url is required (or the HELIX_URL environment variable)')
+    if not params.get('helix_token') and not (params.get('helix_username') and params.get('helix_password')):
+        problems.append('give helix_token, or helix_username with helix_password (or their HELIX_* environment'
+                        ' variables)')
+    elif bool(params.get('helix_username')) != bool(params.get('helix_password')):
+        problems.append('helix_username and helix_password are required together')
+    return problems + range_problems(params)
+
+
 def range_problems(params):
     """What is out of range in params (the options of MINIMUMS they have), checked before any request."""
     return [message % params[name] for name, (minimum, message) in MINIMUMS.items()
@@ -134,8 +147,12 @@ def connection_doc_options():
 
 
 def build_client(params, pool_size=10):
-    """An ARClient configured from a module's connection options."""
+    """An ARClient configured from a module's connection options; HelixError when they are not usable."""
     from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+    from ansible_collections.helix.users.plugins.module_utils.errors import HelixConnectionError
+    problems = connection_problems(params)
+    if problems:
+        raise HelixConnectionError('; '.join(problems))
     return ARClient(
         params['helix_url'],
         username=params.get('helix_username'),

@@ -17,12 +17,15 @@ import re
 
 # AR message numbers the client and the modules act on.
 AR_GUEST_USER = 59
+AR_NO_SUCH_ENTRY = 302
+AR_NO_SUCH_FORM = 303
 AR_BAD_SELECTION = 306
 AR_NO_SUCH_FIELD = 314
 AR_NO_ACCESS = (330, 353)  # no access to the form or the operation
 AR_NO_FIELD_ACCESS = 333   # no access to one field: a field permission, not a login problem
 AR_DUPLICATE = 382
 AR_SERVER_BUSY = 93
+AR_UNKNOWN_COMPANY = 10102  # ITSM: the company of a person is not a company of the tenant
 
 REDACTED = '********'
 
@@ -133,3 +136,51 @@ class HelixAuthError(HelixError):
 
 class HelixAPIError(HelixError):
     """The server answered with an error status."""
+
+
+# ---------------------------------------------------------------------- what a failed request means
+def is_access_forbidden(response):
+    """The refusal of plain HTTP: {"message": "Access forbidden", ...}, not an AR error array."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get('message', '')).strip().lower() == 'access forbidden'
+
+
+# What a refused login's AR message means, in words.
+LOGIN_HINTS = {
+    623: 'wrong username or password',
+    624: 'the account is marked invalid on the tenant; an administrator must re-enable it',
+}
+
+
+def login_hint(exc):
+    hints = [LOGIN_HINTS[m.number] for m in exc.messages if m.number in LOGIN_HINTS]
+    return ' (%s)' % '; '.join(hints) if hints else ''
+
+
+def never_connected(exc):
+    """True when the request never reached the server (refused, unresolvable, connect timeout): nothing was done."""
+    if any(kind.__name__ == 'ConnectTimeout' for kind in type(exc).__mro__):  # requests' own, not imported here
+        return True
+    reason = exc
+    for _dummy in range(5):
+        if isinstance(reason, ConnectionRefusedError) or type(reason).__name__ in ('NewConnectionError', 'NameResolutionError'):
+            return True
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            return False
+        reason = inner
+    return False
+
+
+def reason_of(exc):
+    """The innermost reason of a requests exception, without the URL noise."""
+    reason = exc
+    for _dummy in range(5):
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if inner is None or inner is reason or isinstance(inner, str):
+            break
+        reason = inner
+    return '%s: %s' % (type(reason).__name__, reason)

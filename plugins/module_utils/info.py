@@ -1,15 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: helix.users contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading entries for the _info modules: keys, a raw query and filters combined, paged, projected."""
+"""The selection every _info module and the lookup share: keys, a raw query and filters, read by reads.read_by_keys."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import REQUEST_ID, entry_values
 from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError
-from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, chunked_any_of, from_filters
+from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, from_filters
+from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead, field_one_name, read_by_keys
+
+SELECTION_OPTIONS = ('query', 'filters', 'fields', 'sort', 'limit', 'page_size', 'form')
 
 
 def info_argument_spec(form, **module_options):
@@ -26,89 +28,45 @@ def info_argument_spec(form, **module_options):
     )
 
 
-def _matches_key(value, keys_folded):
-    return value is not None and str(value).casefold() in keys_folded
+def matches_nothing(filters):
+    """True when a filter has an empty list of values: no entry can match, and nothing need be sent."""
+    return any(isinstance(value, (list, tuple)) and not value for value in (filters or {}).values())
 
 
-def read_entries(client, params, key_field, keys, default_fields):
-    """The values of the entries chosen by keys (exact values of key_field), query and filters.
+def base_query(query, filters):
+    """The raw query and the equality filters, ANDed (None when neither narrows the read)."""
+    return all_of((query or '').strip(), from_filters(filters or {})) or None
 
-    :param params: the module's params: form, query, filters, fields, sort, limit, page_size.
-    :return: a list of values dicts, each with its Request ID.
+
+def read_selected(client, params, key_field=None, keys=None, default_fields=None):
+    """The reads.KeyedRead of the entries chosen by keys (exact values of key_field), query and filters.
+
+    :param params: the selection options: form, query, filters, fields, sort, limit, page_size.
+    :param default_fields: fetched when params has no fields; a tenant whose form lacks one of them is read
+        with every field instead.
     """
-    if keys is not None and not keys:
-        return []
-    if any(isinstance(value, (list, tuple)) and not value for value in (params['filters'] or {}).values()):
-        return []  # a filter with an empty list of values matches no entry
-    base = all_of(params['query'] and params['query'].strip(), from_filters(params['filters'] or {}))
-    fields = list(dict.fromkeys([REQUEST_ID] + ([key_field] if keys else []) + list(params['fields'] or default_fields)))
-    if keys:
-        keys_folded = set(str(key).casefold() for key in keys)
-        qualifications = [all_of(chunk, base) for chunk in chunked_any_of(key_field, keys)]
-    else:
-        keys_folded = None
-        qualifications = [base]
-    order = sort_order(params['sort']) if len(qualifications) > 1 and params['sort'] else None
-    if order:
-        # several requests answer one question: sort and limit apply to the whole answer, here, not per request
-        read_params = dict(params, limit=0)
-        read_with = list(dict.fromkeys(fields + [field for field, _descending in order]))
-    else:
-        read_params, read_with = params, fields
+    if (keys is not None and not keys) or matches_nothing(params.get('filters')):
+        return KeyedRead(key_field, [])
+    fields = params.get('fields') or default_fields
+
+    def read(fetch):
+        return read_by_keys(client, params['form'], key_field, keys, base_query=base_query(
+            params.get('query'), params.get('filters')), fields=fetch, sort=params.get('sort'),
+            limit=params.get('limit') or 0, page_size=params.get('page_size') or 500)
     try:
-        rows = _read(client, read_params, qualifications, read_with, key_field, keys_folded)
+        return read(fields)
     except HelixAPIError as exc:
-        if params['fields'] or not exc.has_number(AR_NO_SUCH_FIELD):
+        if params.get('fields') or not default_fields or not exc.has_number(AR_NO_SUCH_FIELD):
             raise
-        # A tenant whose form lacks one of the default fields: read every field, keep the default ones it has.
-        rows = _read(client, read_params, qualifications, None, key_field, keys_folded)
-    if order:
-        rows = sort_rows(rows, order)[:params['limit'] or None]
-    return [dict((field, values[field]) for field in fields if field in values) for values in rows]
+    # a tenant whose form lacks one of the default fields: read every field, keep the default ones it has
+    found = read(None)
+    wanted = set(default_fields) | set([key_field, field_one_name(params['form'])])
+    for entry in found.entries:
+        entry['values'] = dict((name, value) for name, value in entry['values'].items() if name in wanted)
+    return found
 
 
-def sort_order(sort):
-    """[(field, descending)] of an AR sort parameter such as 'Login Name.asc,Modified Date.desc'."""
-    order = []
-    for part in sort.split(','):
-        field, _dot, direction = part.strip().rpartition('.')
-        if not field or direction.lower() not in ('asc', 'desc'):
-            field, direction = part.strip(), 'asc'
-        if field:
-            order.append((field, direction.lower() == 'desc'))
-    return order
-
-
-def _sort_value(value):
-    # AR's own collation is the database's; case-insensitive text order is what most tenants show.
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (1, value, '')
-    return (2, 0, str(value).casefold())
-
-
-def sort_rows(rows, order):
-    """rows sorted by the fields of order, each ascending or descending, empty values last."""
-    for field, descending in reversed(order):
-        present = [values for values in rows if values.get(field) is not None]
-        empty = [values for values in rows if values.get(field) is None]
-        rows = sorted(present, key=lambda values: _sort_value(values[field]), reverse=descending) + empty
-    return rows
-
-
-def _read(client, params, qualifications, fields, key_field, keys_folded):
-    rows, seen = [], set()
-    limit = params['limit']
-    for q in qualifications:
-        remaining = limit - len(rows) if limit else 0
-        for entry in client.list_entries(params['form'], q=q or None, fields=fields, sort=params['sort'],
-                                         page_size=params['page_size'], limit=remaining):
-            values = entry_values(entry)
-            if keys_folded is not None and not _matches_key(values.get(key_field), keys_folded):
-                continue  # only the exact keys asked for, whatever the server's matching
-            if values[REQUEST_ID] in seen:
-                continue
-            seen.add(values[REQUEST_ID])
-            rows.append(values)
-        if limit and len(rows) >= limit:
-            break
-    return rows
+def case_warnings(found, what):
+    """Warnings naming the declared keys found only in another case (exact keys only are returned)."""
+    return ['no %s %r; the tenant has %s, which differs only by case (keys are matched exactly)' % (
+        what, key, ', '.join(repr(stored) for stored in stored_keys)) for key, stored_keys in found.variants().items()]

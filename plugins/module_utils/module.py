@@ -106,28 +106,43 @@ class HelixModule(AnsibleModule):
         if not ar_client.HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(ar_client.REQUESTS_IMPORT_ERROR))
         try:
-            client = build_client(self.params, pool_size=pool_size)
-        except HelixError as exc:
-            self.fail_json(msg=str(exc))
-        result = failure = trace = None
-        try:
-            result = work(client)
-        except HelixError as exc:
-            failure = exc
-        except Exception as exc:  # pylint: disable=broad-except
-            # a failure nobody foresaw still ends as a clean failure; its traceback (for -vvv) is redacted
-            failure = HelixError('unexpected %s: %s' % (type(exc).__name__, exc))
-            trace = traceback.format_exc()
-        finally:
-            client.close()
-        if failure is not None:
+            result, api_calls = with_client(self.params, work, pool_size=pool_size, warn=self.warn)
+        except HelixError as failure:
             extra = dict(getattr(failure, 'result', None) or {})
             extra.update(failure.as_dict())
-            if trace:
-                extra['exception'] = client.redact(trace)
-            self.fail_json(msg=client.redact(str(failure)), api_calls=client.api_calls, **extra)
-        result['api_calls'] = client.api_calls
+            if getattr(failure, 'trace', None):
+                extra['exception'] = failure.trace
+            self.fail_json(msg=str(failure), api_calls=getattr(failure, 'api_calls', 0), **extra)
+        result['api_calls'] = api_calls
         self.exit_json(**result)
+
+
+def with_client(params, work, pool_size=10, warn=None):
+    """The life cycle every module and the lookup share: build the client from the connection options,
+    return (work(client), api_calls), and always close the client (logging out a token it logged in).
+
+    Raises HelixError, its message free of every secret the client held, with `api_calls`; a failure
+    nobody foresaw becomes HelixError('unexpected ...') with its redacted traceback as `trace`.
+    """
+    client = build_client(params, pool_size=pool_size)
+    if warn is not None and params.get('validate_certs') is False:
+        warn('TLS certificate verification is off (validate_certs: false): anyone between this host and %s can read'
+             ' the credentials and tokens; give ca_path instead for a private certificate authority' % client.base_url)
+    result = failure = None
+    try:
+        result = work(client)
+    except HelixError as exc:
+        failure = exc
+    except Exception as exc:  # pylint: disable=broad-except
+        failure = HelixError('unexpected %s: %s' % (type(exc).__name__, exc))
+        failure.trace = client.redact(traceback.format_exc())
+    finally:
+        client.close()  # its logout counts as a call too
+    if failure is None:
+        return result, client.api_calls
+    failure.msg = client.redact(str(failure))
+    failure.api_calls = client.api_calls
+    raise failure
 
 
 def _name_env_fallbacks(msg):

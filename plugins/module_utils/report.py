@@ -16,7 +16,7 @@ import tempfile
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, from_filters
-from ansible_collections.helix.users.plugins.module_utils.users import GROUP_LIST, LOGIN, STATUS, display
+from ansible_collections.helix.users.plugins.module_utils.user_form import GROUP_LIST, LOGIN, STATUS, display
 
 LICENSE = 'License Type'
 

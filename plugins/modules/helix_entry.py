@@ -33,8 +33,11 @@ options:
         rules, so no value (quotes, V(%), V(OR)) can change what the key matches.
       - An empty dict, or a blank or null value, is refused before any request is sent, so a template that rendered
         nothing never matches every entry.
-      - On create the key fields are written with O(values). A key field also given in O(values) must have the same value.
-      - Matching is the tenant's equality, which may ignore case where the database does.
+      - On create the key fields are written with O(values). A key field also given in O(values) must have the same
+        value, by name or by id (V(101) is C(Login Name) on the C(User) form), so an entry is never renamed through its
+        key.
+      - Matching is the tenant's equality, which may ignore case where the database does; an entry whose key field
+        differs from the declared value, even only by case, is not taken for it.
       - Exactly one of O(key) and O(key_query) is required.
     type: dict
   key_query:
@@ -65,6 +68,15 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  allow_reserved:
+    description:
+      - Let O(values) set the fields of the C(User) form that M(helix.users.helix_user) manages through its options
+        (C(Login Name), C(Status), C(Group List)). Off, such a field is refused before any request.
+      - The C(Password) is refused whatever this says, and the account the task logs in as is never obsoleted,
+        deleted, renamed or stripped of its groups, on any form.
+    type: bool
+    default: false
+    version_added: 0.3.0
 extends_documentation_fragment:
   - helix.users.connection
   - helix.users.attributes
@@ -78,6 +90,11 @@ attributes:
 notes:
   - A create whose reply was lost is looked up by the key before it is tried again, so retries never make a duplicate.
     A write whose outcome could not be confirmed fails with RV(action=unknown).
+  - An entry is written at the id the tenant showed for it (its C(_links.self), else field 1). A tenant that shows
+    neither gets a write only at an address proven first - the entry at the value of a one-field key is read and
+    must hold that key - else the task fails before any write. A write answered 404 is a failure, never a success.
+  - The account the task logs in as is never obsoleted, deleted, renamed or stripped of its groups (the C(User) form,
+    its C(CTM:People) record and its group rows), also with O(allow_reserved).
   - This module is the generic layer; prefer M(helix.users.helix_user) for users of the C(User) form (groups,
     passwords, Status by index).
 seealso:
@@ -184,15 +201,18 @@ api_calls:
 '''
 
 from ansible_collections.helix.users.plugins.module_utils.entries import (
-    apply_entry_plan,
+    entry_after,
     fields_to_read,
     find_entry,
+    key_id_problems,
     key_problems,
     make_key,
     plan_entry,
     values_problems,
 )
+from ansible_collections.helix.users.plugins.module_utils.guards import Guard
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+from ansible_collections.helix.users.plugins.module_utils.writes import execute, raise_failure
 
 
 def declared(module):
@@ -202,7 +222,8 @@ def declared(module):
     problems = [] if (form or '').strip() else ['form is blank (%r)' % (form,)]
     problems.extend(key_problems(params['key'], params['key_query'], form))
     key = make_key(params['key'], params['key_query'], form) if not problems else None
-    problems.extend(values_problems(params['values'], key, form))
+    problems.extend(values_problems(params['values'], key, form, params['allow_reserved']))
+    problems.extend(key_id_problems(key, params['values'], form))
     if problems:
         module.fail_json(msg='nothing was sent: ' + '; '.join(problems), problems=problems)
     return key, dict(params['values'] or {})
@@ -210,16 +231,16 @@ def declared(module):
 
 def run(module, client, key, values):
     form = module.params['form'].strip()
-    state = module.params['state']
     current = find_entry(client, form, key, fields=fields_to_read(key, values))
-    plan = plan_entry(key, values, current, state=state)
-    for warning in plan.warnings:
+    change = plan_entry(form, key, values, current, state=module.params['state'])
+    execute(client, [change], module.check_mode, Guard(client.login_name))
+    for warning in change.warnings:
         module.warn('%s: %s' % (key.describe(), warning))
-    if plan.changed and not module.check_mode:
-        apply_entry_plan(client, form, plan)
-    result = dict(changed=plan.changed, action=plan.action, entry_id=plan.entry_id, entry=plan.entry_after())
+    if change.action in ('failed', 'unknown'):
+        raise_failure(change, entry_id=change.entry_id)
+    result = dict(changed=change.changed, action=change.action, entry_id=change.entry_id, entry=entry_after(change))
     if module._diff:
-        result['diff'] = plan.diff
+        result['diff'] = change.diff
     return result
 
 
@@ -231,6 +252,7 @@ def main():
             key_query=dict(type='str', no_log=False),
             values=dict(type='dict'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
+            allow_reserved=dict(type='bool', default=False),
         ),
         required_one_of=[('key', 'key_query')],
         mutually_exclusive=[('key', 'key_query')],

@@ -94,8 +94,7 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.helix.users.plugins.module_utils.entries import read_form_entries
-from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec
+from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_selected
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 
 
@@ -106,10 +105,8 @@ def argument_spec():
 
 
 def run(module, client):
-    params = module.params
-    entries = read_form_entries(client, params['form'].strip(), query=params['query'], filters=params['filters'],
-                                fields=params['fields'], sort=params['sort'], limit=params['limit'],
-                                page_size=params['page_size'])
+    params = dict(module.params, form=module.params['form'].strip())
+    entries = read_selected(client, params).entries
     return dict(changed=False, entries=entries, count=len(entries))
 
 

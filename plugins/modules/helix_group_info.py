@@ -103,12 +103,15 @@ api_calls:
 '''
 
 from ansible_collections.helix.users.plugins.module_utils.groups import GROUP_FIELDS
-from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_entries
+from ansible_collections.helix.users.plugins.module_utils.info import case_warnings, info_argument_spec, read_selected
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead
 
 
-def normalize_group(values):
+def normalize_group(entry):
+    values = entry['values']
     group = dict((key, values[field]) for key, field in GROUP_FIELDS.items() if field in values)
+    group['request_id'] = entry['entry_id'] if entry['entry_id'] is not None else group.get('request_id')
     if group.get('group_id') is not None:
         group['group_id'] = str(group['group_id'])
     group['values'] = values
@@ -119,17 +122,16 @@ def run(module, client):
     params = module.params
     selections = [(field, keys) for field, keys in (('Group Name', params['group_name']), ('Group ID', params['group_id']))
                   if keys is not None]
-    rows, seen = [], set()
+    every = KeyedRead(None)  # the union of both selections, once per group id where the id is known
     for field, keys in selections or [(None, None)]:
         if field == 'Group ID':
             keys = [int(key) if str(key).strip().isdigit() else key for key in keys]  # an integer field
-        for values in read_entries(client, params, key_field=field, keys=keys, default_fields=list(GROUP_FIELDS.values())):
-            if values['Request ID'] not in seen:
-                seen.add(values['Request ID'])
-                rows.append(values)
-    if params['limit']:
-        rows = rows[:params['limit']]
-    groups = [normalize_group(values) for values in rows]
+        found = read_selected(client, params, field, keys, [name for name in GROUP_FIELDS.values() if name != 'Request ID'])
+        for warning in case_warnings(found, 'group'):
+            module.warn(warning)
+        for entry in found.entries:
+            every.offer(entry)
+    groups = [normalize_group(entry) for entry in every.entries[:params['limit'] or None]]
     return dict(changed=False, groups=groups, count=len(groups))
 
 

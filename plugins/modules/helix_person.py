@@ -283,56 +283,27 @@ api_calls:
   sample: 9
 '''
 
+from ansible_collections.helix.users.plugins.module_utils.guards import Guard
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.people import (
-    apply_person_plan,
-    declaration_problems,
-    plan_person,
-)
-
-
-def argument_spec():
-    return dict(
-        login_id=dict(type='str', aliases=['name']),
-        person_id=dict(type='str'),
-        first_name=dict(type='str'),
-        last_name=dict(type='str'),
-        email=dict(type='str'),
-        company=dict(type='str'),
-        organization=dict(type='str'),
-        department=dict(type='str'),
-        site=dict(type='str'),
-        client_type=dict(type='str'),
-        profile_status=dict(type='str'),
-        support_staff=dict(type='bool'),
-        license_type=dict(type='str'),
-        full_text_license_type=dict(type='str'),
-        fields=dict(type='dict'),
-        permission_groups=dict(type='list', elements='str'),
-        support_groups=dict(type='list', elements='dict', options=dict(
-            company=dict(type='str', required=True),
-            organization=dict(type='str', required=True),
-            group=dict(type='str', required=True),
-            role=dict(type='str', choices=['Member', 'Associate Member'], default='Member'),
-            default=dict(type='bool', default=False),
-        )),
-        append=dict(type='bool', default=False),
-        state=dict(type='str', choices=['present', 'obsolete', 'absent'], default='present'),
-    )
+from ansible_collections.helix.users.plugins.module_utils.people_form import argument_spec, declaration_problems
+from ansible_collections.helix.users.plugins.module_utils.people_plans import plan_person
+from ansible_collections.helix.users.plugins.module_utils.writes import execute, raise_failure
 
 
 def run(module, client):
-    plan = plan_person(client, module.params)
-    if plan.changed and not module.check_mode:
-        apply_person_plan(client, plan)
-    for warning in plan.warnings:
+    change = plan_person(client, module.params)
+    execute(client, [change], module.check_mode, Guard(client.login_name))
+    for warning in change.warnings:
         module.warn(warning)
-    result = dict(changed=plan.changed and plan.action != 'unchanged', action=plan.action, person=plan.person,
-                  steps=[step.as_dict() for step in plan.steps])
-    if plan.msg:
-        result['msg'] = plan.msg
+    if change.action in ('failed', 'unknown'):
+        raise_failure(change, person_id=change.person_id)
+    change.settle()
+    result = dict(changed=change.changed, action=change.action, person=change.person,
+                  steps=[step.as_dict() for step in change.steps])
+    if change.msg:
+        result['msg'] = change.msg
     if module._diff:
-        result['diff'] = plan.diff
+        result['diff'] = change.diff
     return result
 
 

@@ -98,20 +98,15 @@ api_calls:
   sample: 6
 '''
 
+from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.people import read_people
+from ansible_collections.helix.users.plugins.module_utils.people_reads import read_people
 
 
 def argument_spec():
-    return dict(
-        login_id=dict(type='list', elements='str', aliases=['name']),
-        query=dict(type='str'),
-        filters=dict(type='dict'),
-        fields=dict(type='list', elements='str'),
-        sort=dict(type='str'),
-        limit=dict(type='int', default=0),
-        page_size=dict(type='int', default=500),
-    )
+    spec = info_argument_spec(form=None, login_id=dict(type='list', elements='str', aliases=['name']))
+    del spec['form']  # always CTM:People
+    return spec
 
 
 def run(module, client):

@@ -138,7 +138,7 @@ api_calls:
   sample: 1
 '''
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import token_expiry
+from ansible_collections.helix.users.plugins.module_utils.tokens import token_expiry
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 
 

@@ -113,21 +113,17 @@ api_calls:
 '''
 
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
-from ansible_collections.helix.users.plugins.module_utils.info import info_argument_spec, read_entries
+from ansible_collections.helix.users.plugins.module_utils.info import case_warnings, info_argument_spec, read_selected
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.users import (
-    DEFAULT_INFO_FIELDS,
-    GROUP_LIST,
-    LOGIN,
-    normalize_user,
-)
+from ansible_collections.helix.users.plugins.module_utils.user_form import DEFAULT_INFO_FIELDS, LOGIN, normalize_users
 
 
 def run(module, client):
     params = module.params
-    resolver = GroupResolver(client)
-    rows = read_entries(client, params, key_field=LOGIN, keys=params['login_name'], default_fields=DEFAULT_INFO_FIELDS)
-    users = [normalize_user(values, resolver if GROUP_LIST in values else None) for values in rows]
+    found = read_selected(client, params, LOGIN, params['login_name'], DEFAULT_INFO_FIELDS)
+    for warning in case_warnings(found, 'user'):
+        module.warn(warning)
+    users = normalize_users(found.entries, GroupResolver(client))
     return dict(changed=False, users=users, count=len(users))
 
 

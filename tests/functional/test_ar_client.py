@@ -5,12 +5,9 @@ import time
 
 import pytest
 
-from ansible_collections.helix.users.plugins.module_utils.ar_client import (
-    ARClient,
-    entry_id,
-    strip_token,
-    token_expiry,
-)
+from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
+from ansible_collections.helix.users.plugins.module_utils.reads import entry_id
+from ansible_collections.helix.users.plugins.module_utils.tokens import strip_token, token_expiry
 from ansible_collections.helix.users.plugins.module_utils.errors import (
     HelixAPIError,
     HelixAuthError,
@@ -31,7 +28,7 @@ def client_for(sim, **kwargs):
 def find_login(client, login):
     def lookup():
         for entry in client.list_entries('User', q=equals('Login Name', login), fields=['Request ID'], page_size=2):
-            return entry_id(entry)
+            return entry_id(entry, 'User')
         return None
     return lookup
 
@@ -289,7 +286,7 @@ def test_entry_ids_come_from_values_or_the_self_link(sim):
     client = client_for(sim)
     rows = list(client.list_entries('User', q=equals('Login Name', 'jdoe'), fields=['Full Name']))
     assert len(rows) == 1
-    assert entry_id(rows[0]) == sim.user('jdoe')['Request ID']
+    assert entry_id(rows[0], 'User') == sim.user('jdoe')['Request ID']
 
 
 def test_get_update_delete(sim):
@@ -424,10 +421,33 @@ def test_logout_is_retried(sim):
     assert client.logout() is True
 
 
-def test_deleting_an_entry_that_is_gone_is_success(sim):
+def test_deleting_an_entry_that_is_not_there_is_a_failure_never_deleted(sim):
     client = client_for(sim)
-    client.delete_entry('User', '999999999999999')
+    with pytest.raises(HelixAPIError) as info:
+        client.delete_entry('User', '999999999999999')
+    assert info.value.status == 404 and info.value.outcome_unknown is False
+    with pytest.raises(HelixAPIError) as info:
+        client.update_entry('User', '999999999999999', {'Department': 'Ops'})
+    assert info.value.status == 404 and info.value.outcome_unknown is False
     assert len(sim.state()['users']) == 3
+
+
+def test_a_write_answered_404_after_a_lost_reply_may_have_been_applied(sim):
+    jdoe = sim.user('jdoe')['Request ID']
+    sim.configure(drop_after_commit=1, drop_after_commit_methods=['DELETE'])
+    client = client_for(sim)
+    with pytest.raises(HelixAPIError) as info:
+        client.delete_entry('User', jdoe)  # the first try deleted it and its reply was lost; the retry finds nothing
+    assert info.value.status == 404 and info.value.outcome_unknown is True
+    assert sim.user('jdoe') is None
+    assert [r['method'] for r in api_requests(sim, ['DELETE'])] == ['DELETE', 'DELETE']
+
+
+def test_get_entry_reads_one_entry_or_none(sim):
+    client = client_for(sim)
+    jdoe = sim.user('jdoe')['Request ID']
+    assert client.get_entry('User', jdoe, fields=['Login Name'])['values']['Login Name'] == 'jdoe'
+    assert client.get_entry('User', '999999999999999') is None
 
 
 def test_the_guest_session_is_logged_out(sim):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ansible_collections.helix.users.plugins.modules import helix_token, helix_user
 from support import connection, run_module, writes
 
 
@@ -12,7 +11,7 @@ def people(count, prefix='emp', **extra):
 
 
 def bulk(sim, users, check=False, diff=False, **args):
-    return run_module(helix_user, connection(sim, users=users, **args), check=check, diff=diff)
+    return run_module('helix_user', connection(sim, users=users, **args), check=check, diff=diff)
 
 
 def test_check_apply_rerun(sim):
@@ -37,22 +36,24 @@ def test_check_apply_rerun(sim):
 
 
 def test_mixed_actions_in_one_task(sim, deactivated):
+    sim.seed_users(1, prefix='leaver')
+    sim.clear_log()
     users = people(3) + [
         dict(login_name='jdoe', department='Support'),
         dict(login_name='asmith'),
-        dict(login_name='Demo', state='obsolete'),
+        dict(login_name='leaver00001', state='obsolete'),
         dict(login_name='ghost', state='obsolete'),
     ]
     result = bulk(sim, users, diff=True)
     actions = dict((u['login_name'], u['action']) for u in result['users'])
     assert actions == {'emp0000': 'created', 'emp0001': 'created', 'emp0002': 'created', 'jdoe': 'updated',
-                       'asmith': 'reactivated', 'Demo': 'obsoleted', 'ghost': 'unchanged'}
+                       'asmith': 'reactivated', 'leaver00001': 'obsoleted', 'ghost': 'unchanged'}
     assert result['summary'] == {'created': 3, 'updated': 1, 'obsoleted': 1, 'reactivated': 1, 'deleted': 0,
                                  'unchanged': 1, 'failed': 0, 'unknown': 0}
     assert result['diff']['before']['jdoe'] == {'department': None}
     assert result['diff']['after']['jdoe'] == {'department': 'Support'}
     assert 'ghost' not in result['diff']['after']
-    assert sim.user('asmith')['Status'] == 'Current' and sim.user('Demo')['Status'] == deactivated
+    assert sim.user('asmith')['Status'] == 'Current' and sim.user('leaver00001')['Status'] == deactivated
     puts = [r for r in writes(sim) if r['method'] == 'PUT']
     assert sorted(p['body_fields'] for p in puts) == [['Department'], ['Status'], ['Status']]
 
@@ -281,9 +282,9 @@ def test_a_purge_never_obsoletes_the_account_it_works_as_nor_the_excluded_ones(s
     sim.seed_users(5)
     args = connection(sim)
     if auth == 'token':  # no username given: the account is the token's subject
-        args = dict(helix_url=sim.url, helix_token=run_module(helix_token, connection(sim))['token'])
-    result = run_module(helix_user, dict(args, users=['jdoe'], purge=True, purge_query="'Login Name' != $NULL$",
-                                         purge_exclude=['user00002', 'USER00003'], purge_limit=100))
+        args = dict(helix_url=sim.url, helix_token=run_module('helix_token', connection(sim))['token'])
+    result = run_module('helix_user', dict(args, users=['jdoe'], purge=True, purge_query="'Login Name' != $NULL$",
+                        purge_exclude=['user00002', 'USER00003'], purge_limit=100))
     assert result.get('failed') is not True, result.get('msg')
     obsoleted = sorted(u['login_name'] for u in result['users'] if u['action'] == 'obsoleted')
     assert obsoleted == ['user00001', 'user00004', 'user00005']  # asmith was obsolete already

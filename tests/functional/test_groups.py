@@ -4,7 +4,6 @@ import pytest
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver, split_group_list
-from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_info
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module, writes
 
 
@@ -15,7 +14,7 @@ def gsim(sim, request):
 
 
 def declare(sim, groups, login='jdoe', **extra):
-    return run_module(helix_user, connection(sim, login_name=login, groups=groups, **extra))
+    return run_module('helix_user', connection(sim, login_name=login, groups=groups, **extra))
 
 
 @pytest.mark.parametrize('declared', [
@@ -35,7 +34,7 @@ def test_names_ids_or_mixed_are_stored_as_ids_and_rerun_unchanged(gsim, declared
 
 def test_info_returns_names_and_ids(gsim):
     declare(gsim, ['Administrator', 'Knowledge User'])
-    user = run_module(helix_user_info, connection(gsim, login_name=['jdoe']))['users'][0]
+    user = run_module('helix_user_info', connection(gsim, login_name=['jdoe']))['users'][0]
     assert user['groups'] == ['Administrator', 'Knowledge User']
     assert user['group_ids'] == ['1', '1000000005']
 
@@ -61,7 +60,7 @@ def test_bulk_with_a_typo_in_one_users_groups_writes_nothing(gsim):
     users[2]['groups'] = ['Service Dsk']
     users[4]['groups'] = ['Knowledge User', 'Nope']
     users.append(dict(login_name='jdoe', groups=['Change Manager']))
-    result = run_module(helix_user, connection(gsim, users=users))
+    result = run_module('helix_user', connection(gsim, users=users))
     assert result['failed'] is True
     assert "'bulk2'" in result['msg'] and "'Service Dsk'" in result['msg']
     assert "'bulk4'" in result['msg'] and "'Nope'" in result['msg']

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ansible_collections.helix.users.plugins.modules import helix_person, helix_person_info
 from support import connection, run_module, writes
 
 SERVICE_DESK = dict(company='Calbro Services', organization='IT Support', group='Service Desk', default=True)
@@ -23,7 +22,7 @@ def itsm(sim):
 
 
 def person(sim, check=False, diff=True, **args):
-    return run_module(helix_person, connection(sim, **args), check=check, diff=diff)
+    return run_module('helix_person', connection(sim, **args), check=check, diff=diff)
 
 
 def converge(sim, args, expect_action):
@@ -99,7 +98,7 @@ def test_permission_and_support_groups_replace_and_append(itsm):
     assert itsm.user('allen')['Group List'] == '1000000002;'
     converge(itsm, dict(login_id='allen', append=True, permission_groups=['Knowledge User', 'Incident Master']),
              'updated')
-    info = run_module(helix_person_info, connection(itsm, login_id=['allen']))
+    info = run_module('helix_person_info', connection(itsm, login_id=['allen']))
     (allen,) = info['people']
     assert sorted(allen['permission_groups']) == ['Incident Master', 'Knowledge User']
     assert [(g['group'], g['role'], g['default']) for g in allen['support_groups']] == [
@@ -180,17 +179,17 @@ def test_absent_marks_delete_then_deletes(itsm):
 
 
 def test_info_reads_people_with_their_groups(itsm):
-    result = run_module(helix_person_info, connection(itsm, login_id=['allen', 'mary', 'ghost']))
+    result = run_module('helix_person_info', connection(itsm, login_id=['allen', 'mary', 'ghost']))
     assert result['count'] == 2
     allen, mary = sorted(result['people'], key=lambda p: p['login_id'])
     assert allen['person_id'] == 'PPL000000000001' and allen['support_staff'] is True
     assert allen['permission_groups'] == ['Incident User', 'Calbro Services']
     assert allen['support_groups'][0]['group'] == 'Service Desk' and allen['support_groups'][0]['default'] is True
     assert mary['permission_groups'] == [] and mary['support_groups'] == [] and mary['support_staff'] is False
-    customers = run_module(helix_person_info, connection(itsm, filters={'Client Type': 'Customer'}))
+    customers = run_module('helix_person_info', connection(itsm, filters={'Client Type': 'Customer'}))
     assert [p['person_id'] for p in customers['people']] == ['PPL000000000003']
-    assert run_module(helix_person_info, connection(itsm, limit=2))['count'] == 2
-    assert run_module(helix_person_info, connection(itsm, login_id=[]))['count'] == 0
+    assert run_module('helix_person_info', connection(itsm, limit=2))['count'] == 2
+    assert run_module('helix_person_info', connection(itsm, login_id=[]))['count'] == 0
 
 
 def test_appending_a_default_support_group_takes_the_default_from_the_other(itsm):
@@ -231,12 +230,12 @@ def test_a_tenant_without_itsm_is_named_as_such(sim):
     result = person(sim, **JDOE)
     assert result['failed'] and 'does not run Helix ITSM' in result['msg'] and 'helix_user' in result['msg']
     assert writes(sim) == []
-    info = run_module(helix_person_info, connection(sim, login_id=['allen']))
+    info = run_module('helix_person_info', connection(sim, login_id=['allen']))
     assert info['failed'] and 'does not run Helix ITSM' in info['msg']
 
 
 def test_info_by_query_with_more_fields_and_sort(itsm):
-    result = run_module(helix_person_info, connection(
+    result = run_module('helix_person_info', connection(
         itsm, query="'Company' = \"Calbro Services\"", fields=['Default Notify Mechanism'],
         sort='Remedy Login ID.desc'))
     assert [p['login_id'] for p in result['people']] == ['mary', 'allen']

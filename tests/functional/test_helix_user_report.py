@@ -5,14 +5,13 @@ import json
 import os
 import stat
 
-from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_report
 from support import connection, run_module
 
 
 def report(sim, tmp_path, check=False, **args):
     options = dict(csv_path=str(tmp_path / 'users.csv'), json_path=str(tmp_path / 'users.json'))
     options.update(args)
-    return run_module(helix_user_report, connection(sim, **options), check=check)
+    return run_module('helix_user_report', connection(sim, **options), check=check)
 
 
 def test_report_pages_past_the_cap_and_counts(sim, tmp_path, deactivated):
@@ -80,9 +79,9 @@ def test_an_empty_filter_list_reports_no_user(sim, tmp_path):
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text(sim, tmp_path):
     hostile = {'jdoe': '=HYPERLINK("http://evil.example","x")', 'asmith': '+1-2', 'Demo': '@SUM(A1)'}
     for login, full_name in hostile.items():
-        assert run_module(helix_user, connection(sim, login_name=login, full_name=full_name)).get('failed') is not True
-    run_module(helix_user, connection(sim, login_name='newbie', full_name='\tTabbed', license_type='Read',
-                                      department='-10'))
+        assert run_module('helix_user', connection(sim, login_name=login, full_name=full_name)).get('failed') is not True
+    run_module('helix_user', connection(sim, login_name='newbie', full_name='\tTabbed', license_type='Read',
+                                        department='-10'))
     report(sim, tmp_path, query="'Login Name' != $NULL$", fields=['Login Name', 'Full Name', 'Department'])
     with open(tmp_path / 'users.csv', encoding='utf-8', newline='') as handle:
         rows = dict((row['Login Name'], row) for row in csv.DictReader(handle))

@@ -6,7 +6,6 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
 from ansible_collections.helix.users.plugins.module_utils.qualification import equals
-from ansible_collections.helix.users.plugins.modules import helix_user, helix_user_info
 from simulator.forms import USER_FORM
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module
 
@@ -37,13 +36,13 @@ def test_a_hostile_login_reads_and_touches_only_itself(sim, login):
     client.create_entry('User', {'Login Name': login, 'Full Name': 'Hostile', 'License Type': 'Read'})
     client.close()
 
-    found = run_module(helix_user_info, connection(sim, login_name=[login]))
+    found = run_module('helix_user_info', connection(sim, login_name=[login]))
     assert [u['login_name'] for u in found['users']] == [login]
-    missing = run_module(helix_user_info, connection(sim, login_name=[login + '~']))
+    missing = run_module('helix_user_info', connection(sim, login_name=[login + '~']))
     assert missing['users'] == []
 
     before = snapshot(sim)
-    result = run_module(helix_user, connection(sim, login_name=login, department='Touched'))
+    result = run_module('helix_user', connection(sim, login_name=login, department='Touched'))
     assert result['changed'] is True, result
     after = snapshot(sim)
     touched = [rid for rid in after if after[rid] != before[rid]]
@@ -60,10 +59,10 @@ def test_a_hostile_filter_value_matches_only_equal_values(sim, value):
     client = ARClient(sim.url, username=ADMIN_USER, password=ADMIN_PASSWORD)
     client.update_entry('User', sim.user('jdoe')['Request ID'], {'Department': value})
     client.close()
-    result = run_module(helix_user_info, connection(sim, filters={'Department': value}, fields=['Login Name', 'Department']))
+    result = run_module('helix_user_info', connection(sim, filters={'Department': value}, fields=['Login Name', 'Department']))
     assert [u['login_name'] for u in result['users']] == ['jdoe']
-    result = run_module(helix_user_info, connection(sim, filters={'Department': [value + '~', value]},
-                                                    fields=['Login Name']))
+    result = run_module('helix_user_info', connection(sim, filters={'Department': [value + '~', value]},
+                                                      fields=['Login Name']))
     assert [u['login_name'] for u in result['users']] == ['jdoe']
 
 
@@ -72,7 +71,7 @@ def test_a_hostile_filter_value_matches_only_equal_values(sim, value):
 @given(field=HOSTILE.filter(lambda name: not name.strip().isdigit() and name.strip().casefold() not in USER_FIELDS))
 @example(field="Login Name' = \"jdoe\" OR '1")
 def test_a_hostile_field_name_is_an_unknown_field_not_a_wider_match(sim, field):
-    result = run_module(helix_user_info, connection(sim, filters={field: 'x'}))
+    result = run_module('helix_user_info', connection(sim, filters={field: 'x'}))
     assert result.get('failed') is True
     assert 'AR 314' in result['msg']
 

@@ -3,16 +3,15 @@
 import time
 
 import chaos_scenario
-from ansible_collections.helix.users.plugins.module_utils import bulk
+from ansible_collections.helix.users.plugins.module_utils import writes as write_engine
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixConnectionError
-from ansible_collections.helix.users.plugins.modules import helix_user
 from simulator import Simulator
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module, writes
 
 
 def test_bulk_reconcile_under_chaos_reaches_exactly_the_declared_state(sim):
     users = chaos_scenario.start(sim, 240, seed=3)
-    result = run_module(helix_user, connection(sim, users=users, concurrency=8, max_retries=8))
+    result = run_module('helix_user', connection(sim, users=users, concurrency=8, max_retries=8))
     chaos_scenario.stop_faults(sim)
     assert result.get('failed') is not True, result.get('msg')
     figures = chaos_scenario.figures(sim, result)
@@ -25,7 +24,7 @@ def test_bulk_reconcile_under_chaos_reaches_exactly_the_declared_state(sim):
     assert committed['PUT'] == summary['updated'] + summary['obsoleted'] == 120
     assert result['api_calls'] == figures['requests']
     sim.clear_log()
-    rerun = run_module(helix_user, connection(sim, users=users, concurrency=8))
+    rerun = run_module('helix_user', connection(sim, users=users, concurrency=8))
     assert rerun['changed'] is False and rerun['summary']['unchanged'] == len(users)
     assert writes(sim) == []
 
@@ -33,24 +32,24 @@ def test_bulk_reconcile_under_chaos_reaches_exactly_the_declared_state(sim):
 def test_a_create_whose_reply_is_lost_leaves_exactly_one_user(sim):
     sim.configure(drop_after_commit=1, drop_after_commit_methods=['POST'], faults_skip_login=True)
     args = connection(sim, login_name='lost', full_name='Lost Reply', license_type='Read')
-    result = run_module(helix_user, args)
+    result = run_module('helix_user', args)
     assert result['changed'] is True and result['action'] == 'created'
     assert [u['Login Name'] for u in sim.state()['users']].count('lost') == 1
     assert result['user']['request_id'] == sim.user('lost')['Request ID']
     sim.clear_log()
-    assert run_module(helix_user, args)['changed'] is False
+    assert run_module('helix_user', args)['changed'] is False
     assert writes(sim) == []
 
 
 def test_an_update_whose_reply_is_lost_is_no_change_on_rerun(sim):
     sim.configure(drop_after_commit=1, drop_after_commit_methods=['PUT'], faults_skip_login=True)
     args = connection(sim, login_name='jdoe', department='Lost', max_retries=0)
-    first = run_module(helix_user, args)
+    first = run_module('helix_user', args)
     assert first['failed'] is True and first['action'] == 'unknown' and first['changed'] is True
     assert "the update of user 'jdoe' may have been applied: its reply was lost" in first['msg']
     assert sim.user('jdoe')['Department'] == 'Lost'  # committed although the reply never came
     sim.clear_log()
-    rerun = run_module(helix_user, args)
+    rerun = run_module('helix_user', args)
     assert rerun['changed'] is False and writes(sim) == []
 
 
@@ -59,7 +58,7 @@ def test_past_max_retries_the_failure_says_who_was_done_and_who_not(sim):
     sim.configure(fail_first=1000, fail_first_status=503, fault_paths=['/api/arsys/v1/entry/User/'])
     users = [dict(login_name='new%d' % n, full_name='New %d' % n, license_type='Read') for n in range(2)] + [
         dict(login_name='jdoe', department='X'), dict(login_name='Demo', department='X')]
-    result = run_module(helix_user, connection(sim, users=users, max_retries=1, concurrency=2))
+    result = run_module('helix_user', connection(sim, users=users, max_retries=1, concurrency=2))
     sim.configure(fail_first=0, fault_paths=['/api/'])
     assert result['failed'] is True
     assert result['summary']['created'] == 2 and result['summary']['failed'] == 2
@@ -79,8 +78,8 @@ def test_a_tenant_that_dies_mid_run_costs_the_retry_budget_not_the_user_count():
     try:
         chaos_scenario.die_after_writes(server, 30)
         started = time.monotonic()
-        result = run_module(helix_user, dict(helix_url=url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
-                                             users=users, concurrency=4, max_retries=2))
+        result = run_module('helix_user', dict(helix_url=url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
+                            users=users, concurrency=4, max_retries=2))
         wall = time.monotonic() - started
     finally:
         server.stop()
@@ -97,7 +96,7 @@ def test_a_tenant_that_dies_mid_run_costs_the_retry_budget_not_the_user_count():
 def test_a_create_whose_reply_is_lost_with_no_retries_left_is_found_not_reported_failed(sim):
     sim.configure(drop_after_commit=10, faults_skip_login=True)
     users = [dict(login_name='lost%d' % n, full_name='Lost %d' % n, license_type='Read') for n in range(10)]
-    result = run_module(helix_user, connection(sim, users=users, max_retries=0))
+    result = run_module('helix_user', connection(sim, users=users, max_retries=0))
     assert result.get('failed') is not True, result.get('msg')
     assert result['summary']['created'] == 10
     assert chaos_scenario.reported_vs_stored(sim, result) == []
@@ -107,10 +106,10 @@ def test_a_create_whose_reply_is_lost_and_cannot_be_looked_up_is_unknown_not_fai
     # the POST is committed and its reply dropped; the look-up that would confirm it fails too
     def unreachable(*_args, **_kwargs):
         raise HelixConnectionError('Listing form User failed after 2 attempt(s): ConnectionRefusedError')
-    monkeypatch.setattr(bulk, 'find_user_id', unreachable)
+    monkeypatch.setattr(write_engine, '_find_again', unreachable)
     sim.configure(drop_after_commit=1, faults_skip_login=True)
-    result = run_module(helix_user, connection(sim, login_name='maybe', full_name='May Be', license_type='Read',
-                                               max_retries=1))
+    result = run_module('helix_user', connection(sim, login_name='maybe', full_name='May Be', license_type='Read',
+                                                 max_retries=1))
     assert result['failed'] is True and result['action'] == 'unknown' and result['changed'] is True
     assert "the create of user 'maybe' may have been applied" in result['msg']
     assert 'looking the entry up afterwards failed too' in result['msg']

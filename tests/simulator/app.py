@@ -80,7 +80,7 @@ class SimulatorApp:
                   "entry_id": None, "body_fields": None, "values": None, "user": None,
                   # So tests can check the client sends it; a timeout in seconds, never a secret.
                   "ar_timeout": request.headers.get("X-AR-Timeout")}
-        faultable = sim.faults.applies(request.path)
+        faultable = sim.faults.applies(request.path, request.method)
         delay = sim.faults.delay() if faultable else 0.0
         if delay:
             time.sleep(delay)
@@ -239,8 +239,9 @@ class SimulatorApp:
         return _empty(204)
 
     def _shown(self, form, values):
-        """Entry values as the tenant returns them: without the entry id (field 1) when omit_request_id is set."""
-        if not self.sim.settings.omit_request_id:
+        """Entry values as the tenant returns them: without the entry id (field 1) when omit_request_id or
+        hide_entry_ids is set."""
+        if not (self.sim.settings.omit_request_id or self.sim.settings.hide_entry_ids):
             return values
         id_name = self.sim.store.form(form).definition.id_name
         if id_name not in values:
@@ -248,8 +249,8 @@ class SimulatorApp:
         return {name: value for name, value in values.items() if name != id_name}
 
     def _entry_links(self, request, form, entry_id):
-        """An entry's "_links": its self href, or {} as the guide's examples show (entry_links off)."""
-        if not self.sim.settings.entry_links:
+        """An entry's "_links": its self href, or {} as the guide's examples show (entry_links off, hide_entry_ids)."""
+        if not self.sim.settings.entry_links or self.sim.settings.hide_entry_ids:
             return {}
         return {"self": [{"href": self._href(request, form, entry_id)}]}
 

@@ -27,6 +27,9 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     entry_links: bool = True            # False: every entry's "_links" is {}
     omit_request_id: bool = False       # True: Request ID never in "values", even when asked for
     login_name_ids: bool = False        # True: /entry/User/{id} also takes the Login Name as {id}
+    # True: no entry shows its id (no self link, no field 1 on any form), while entries are still addressed
+    # by their Request ID (or Person ID...) only: a client must never guess an id
+    hide_entry_ids: bool = False
     refuse_http: bool = False           # True: over plain HTTP only GET /api/about and /api/version answer
     invalid_accounts: list = field(default_factory=list)   # logins refused with 401 + AR 624
     forbidden_fields: list = field(default_factory=list)   # fields (names or ids) a write may not set: 400 + AR 333
@@ -49,6 +52,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     drop_after_commit_methods: list = field(default_factory=lambda: ["POST"])
     fault_seed: int = 0
     fault_paths: list = field(default_factory=lambda: ["/api/"])
+    fault_methods: list = field(default_factory=list)  # [] every method; else only these (e.g. PUT,POST,DELETE)
     faults_skip_login: bool = False
     log_limit: int = 50000            # newest request records kept
 
@@ -101,7 +105,7 @@ def _coerce(name, value):
         raise ValueError(f"{name} must be between 0 and 1")
     if name in CHOICES and result not in CHOICES[name]:
         raise ValueError(f"{name} must be one of {', '.join(CHOICES[name])}")
-    if name == "drop_after_commit_methods":
+    if name in ("drop_after_commit_methods", "fault_methods"):
         result = [method.upper() for method in result]
     if name == "server_cap" and result < 1:
         raise ValueError("server_cap must be at least 1")

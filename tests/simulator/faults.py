@@ -35,9 +35,11 @@ class FaultInjector:
             self._rng = random.Random(self.settings.fault_seed)
             self._latency_rng = random.Random(f"latency-{self.settings.fault_seed}")
 
-    def applies(self, path):
+    def applies(self, path, method=None):
         s = self.settings
         if s.faults_skip_login and path == LOGIN_PATH:
+            return False
+        if s.fault_methods and method is not None and method.upper() not in s.fault_methods:
             return False
         return any(path.startswith(prefix) for prefix in s.fault_paths)
 

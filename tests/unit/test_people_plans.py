@@ -1,17 +1,20 @@
-"""The planning of helix_person (module_utils/people.py) with a client double: no server."""
+"""The planning of helix_person (module_utils/people_*.py) with a client double: no server."""
 
 import re
 
 import pytest
 
-from ansible_collections.helix.users.plugins.module_utils import people
-from ansible_collections.helix.users.plugins.module_utils.people import (
-    PersonError,
-    apply_person_plan,
-    declaration_problems,
-    plan_person,
-    values_equal,
-)
+from ansible_collections.helix.users.plugins.module_utils import people_form, people_reads
+from ansible_collections.helix.users.plugins.module_utils.people_form import PersonError, declaration_problems, values_equal
+from ansible_collections.helix.users.plugins.module_utils.people_plans import plan_person
+from ansible_collections.helix.users.plugins.module_utils.writes import DONE, apply_change
+
+
+def apply_person_plan(client, plan):
+    apply_change(client, plan)
+    plan.settle()
+    return plan
+
 
 CLAUSE = re.compile(r"'((?:[^']|'')+)' = \"((?:[^\"]|\"\")*)\"")
 
@@ -46,6 +49,13 @@ class Client(object):
     def delete_entry(self, form, entry_id):
         self.writes.append(('DELETE', form, entry_id))
 
+    def get_entry(self, form, entry_id, fields=None):
+        return None
+
+    @staticmethod
+    def redact(text):
+        return text
+
 
 def tenant():
     return Client({
@@ -74,7 +84,7 @@ def tenant():
 
 
 def params(**values):
-    base = dict((option, None) for option, _field in people.OPTION_FIELDS)
+    base = dict((option, None) for option, _field in people_form.OPTION_FIELDS)
     base.update(person_id=None, fields=None, permission_groups=None, support_groups=None, append=False,
                 state='present')
     base.update(values)
@@ -94,12 +104,12 @@ def test_a_create_is_one_post_with_the_site_copied_and_rows_after_it():
                                       license_type='Floating', support_staff=True,
                                       permission_groups=['Incident User']))
     assert client.writes == []
-    assert plan.action == 'created' and [(s.form, s.action) for s in plan.steps] == [
+    assert plan.action == 'created' and [(s.form, DONE[s.method]) for s in plan.steps] == [
         ('CTM:People', 'created'), ('CTM:People Permission Groups', 'created')]
-    create = plan.steps[0].write
+    create = plan.steps[0].values
     assert create['Site ID'] == 'STE1' and create['Site City'] == 'Houston' and create['Profile Status'] == 'Enabled'
     assert create['Support Staff'] == 'Yes'
-    assert plan.steps[1].write['License Type'] == 'Floating'
+    assert plan.steps[1].values['License Type'] == 'Floating'
     apply_person_plan(client, plan)
     assert client.writes[1][2]['Person ID'] == plan.person_id == 'NEW1'
 
@@ -114,10 +124,10 @@ def test_an_unchanged_person_plans_no_step():
 
 def test_groups_not_listed_are_removed_unless_append():
     plan = plan_person(tenant(), params(login_id='allen', permission_groups=['Knowledge User']))
-    assert [(s.action, s.entry_id) for s in plan.steps] == [('created', None), ('deleted', 'R1')]
+    assert [(DONE[s.method], s.entry_id) for s in plan.steps] == [('created', None), ('deleted', 'R1')]
     assert plan.person['permission_groups'] == ['Knowledge User']
     plan = plan_person(tenant(), params(login_id='allen', append=True, permission_groups=['Knowledge User']))
-    assert [(s.action, s.entry_id) for s in plan.steps] == [('created', None)]
+    assert [(DONE[s.method], s.entry_id) for s in plan.steps] == [('created', None)]
     assert plan.person['permission_groups'] == ['Incident User', 'Knowledge User']
 
 
@@ -138,8 +148,8 @@ def test_unknown_names_fail_before_any_write(args, words):
 
 def test_obsolete_is_bmc_sequence_and_nothing_for_a_missing_login():
     plan = plan_person(tenant(), params(login_id='allen', state='obsolete'))
-    assert [s.write for s in plan.steps] == [{'Support Staff': 'No'}, {'Remedy Login ID': None},
-                                             {'Profile Status': 'Obsolete'}]
+    assert [s.values for s in plan.steps] == [{'Support Staff': 'No'}, {'Remedy Login ID': None},
+                                              {'Profile Status': 'Obsolete'}]
     assert plan.after == {'support_staff': False, 'permission_groups': [], 'support_groups': [], 'login_id': None,
                           'profile_status': 'Obsolete'}
     plan = plan_person(tenant(), params(login_id='ghost', state='obsolete'))
@@ -167,10 +177,10 @@ def test_declaration_problems_need_no_server():
 
 def test_a_company_is_known_from_the_permission_map_or_com_company():
     client = tenant()
-    assert people.company_known(client, 'Calbro Services')
-    assert not people.company_known(client, 'Acme')  # no company group, and no COM:Company form to ask
+    assert people_reads.company_known(client, 'Calbro Services')
+    assert not people_reads.company_known(client, 'Acme')  # no company group, and no COM:Company form to ask
     client.forms['COM:Company'] = [('C1', {'Company': 'Acme'})]
-    assert people.company_known(client, 'Acme') and not people.company_known(client, 'Globex')
+    assert people_reads.company_known(client, 'Acme') and not people_reads.company_known(client, 'Globex')
     assert client.writes == []
 
 
@@ -180,7 +190,7 @@ def test_obsolete_of_a_non_support_person_removes_their_rows_itself():
         ('R2', {'Person ID': 'PPL2', 'Permission Group': 'Knowledge User', 'Permission Group ID': 5,
                 'License Type': 'None', 'Status': 'Enabled'}))
     plan = plan_person(client, params(person_id='PPL2', state='obsolete'))
-    assert [(s.form, s.action, s.entry_id, s.write) for s in plan.steps] == [
+    assert [(s.form, DONE[s.method], s.entry_id, s.values) for s in plan.steps] == [
         ('CTM:People Permission Groups', 'deleted', 'R2', None),
         ('CTM:People', 'updated', 'PPL2', {'Remedy Login ID': None}),
         ('CTM:People', 'updated', 'PPL2', {'Profile Status': 'Obsolete'})]
@@ -189,7 +199,7 @@ def test_obsolete_of_a_non_support_person_removes_their_rows_itself():
 
 def test_absent_marks_delete_then_deletes_and_a_missing_person_is_unchanged():
     plan = plan_person(tenant(), params(login_id='mary', state='absent'))
-    assert [(s.action, s.write) for s in plan.steps] == [('updated', {'Profile Status': 'Delete'}), ('deleted', None)]
+    assert [(DONE[s.method], s.values) for s in plan.steps] == [('updated', {'Profile Status': 'Delete'}), ('deleted', None)]
     assert plan_person(tenant(), params(login_id='ghost', state='absent')).action == 'unchanged'
 
 

@@ -5,16 +5,15 @@ from hypothesis import given, strategies as st
 
 from ansible_collections.helix.users.plugins.module_utils.bulk import compact_diff, summarize, validate_items
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver, join_group_list, split_group_list
-from ansible_collections.helix.users.plugins.module_utils.user_reads import LoginMatcher
-from ansible_collections.helix.users.plugins.module_utils.users import (
+from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead
+from ansible_collections.helix.users.plugins.module_utils.user_form import (
+    ITEM_SPEC,
     StatusRule,
-    UserError,
-    plan_user,
     selection_key,
     validate_spec,
     values_equal,
 )
-from ansible_collections.helix.users.plugins.modules.helix_user import ITEM_SPEC
+from ansible_collections.helix.users.plugins.module_utils.users import UserError, plan_user
 
 GROUPS = {'1': 'Administrator', '1000000001': 'Service Desk', '1000000002': 'Incident Master'}
 
@@ -36,11 +35,12 @@ def resolver():
     return GroupResolver(GroupFormDouble())
 
 
-def stored(**values):
-    base = {'Request ID': '000000000000042', 'Login Name': 'jdoe', 'Status': 'Current', 'Full Name': 'John Doe',
-            'License Type': 'Fixed', 'Group List': '1000000001;'}
+def stored(entry_id='000000000000042', **values):
+    """A stored user as the reads give it: its id (by the one entry-id rule) and its values."""
+    base = {'Login Name': 'jdoe', 'Status': 'Current', 'Full Name': 'John Doe', 'License Type': 'Fixed',
+            'Group List': '1000000001;'}
     base.update(values)
-    return base
+    return dict(entry_id=entry_id, values=base)
 
 
 def spec(**options):
@@ -142,9 +142,11 @@ def test_labels_named_by_the_task_are_written_and_compared_as_given(resolver):
     assert plan_user(spec(state='obsolete'), stored(Status='inactive'), resolver, rule).action == 'unchanged'
 
 
-def test_an_entry_without_a_request_id_is_addressed_by_the_login_as_read(resolver):
-    current = stored(**{'Request ID': None, 'Login Name': 'JDoe'})
-    assert plan_user(spec(login_name='JDoe', email='x@example.com'), current, resolver).entry_id == 'JDoe'
+def test_an_entry_without_an_id_is_never_given_one_by_its_login(resolver):
+    current = stored(entry_id=None, **{'Login Name': 'JDoe'})
+    plan = plan_user(spec(login_name='JDoe', email='x@example.com'), current, resolver)
+    assert plan.entry_id is None and plan.steps[0].entry_id is None  # writes.execute proves an address, or refuses
+    assert plan.steps[0].key == {'Login Name': 'JDoe'}
 
 
 def test_an_absent_user_is_never_created_by_obsolete_or_absent(resolver):
@@ -181,13 +183,20 @@ def test_items_are_validated_together_and_every_bad_one_is_named():
 
 
 # ------------------------------------------------------------------ matching logins
-def test_the_login_matcher_matches_exactly_and_reports_case_variants():
-    matcher = LoginMatcher(['jdoe', 'ASmith', 'bob'])
+def test_a_keyed_read_matches_exactly_and_reports_case_variants():
+    found = KeyedRead('Login Name', ['jdoe', 'ASmith', 'bob'])
     for login in ('jdoe', 'JDOE', 'asmith', 'carol'):
-        matcher.offer({'Login Name': login, 'Request ID': login})
-    assert sorted(matcher.matches()) == ['jdoe']
-    assert matcher.conflicts() == {'ASmith': ['asmith']}  # jdoe has its exact match; JDOE is no conflict for it
-    assert not matcher.all_seen()
+        found.offer(dict(entry_id=login.upper(), values={'Login Name': login}))
+    assert list(found.by_key) == ['jdoe'] and found.found('jdoe')[0]['entry_id'] == 'JDOE'
+    assert found.variants() == {'ASmith': ['asmith']}  # jdoe has its exact match; JDOE is no conflict for it
+    assert not found.complete() and found.missing() == ['ASmith', 'bob']
+
+
+def test_a_keyed_read_keeps_an_id_once_and_never_merges_entries_without_one():
+    found = KeyedRead('Login Name', ['a', 'b'])
+    for entry_id in ('1', '1', None, None):
+        found.offer(dict(entry_id=entry_id, values={'Login Name': 'a'}))
+    assert [entry['entry_id'] for entry in found.entries] == ['1', None, None]
 
 
 # ------------------------------------------------------------------ results

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The entry endpoints of the AR REST API (/api/arsys/v1/entry/...): list, get, create, update, delete.
+
+A mixin of ARClient, which brings the transport (session, authentication, retries); kept apart so that
+each stays readable. It knows entries and forms, nothing of users.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import quote, unquote, urlsplit
+
+from ansible_collections.helix.users.plugins.module_utils.errors import HelixAPIError
+
+ENTRY_PATH = '/api/arsys/v1/entry/'
+
+
+def fields_param(fields):
+    """The fields= parameter of a list of field names or ids (None: every field)."""
+    if not fields:
+        return None
+    return 'values(%s)' % ','.join(fields)
+
+
+def last_segment(url):
+    """The last path segment of a URL, decoded: the entry id of a self link or a Location header."""
+    return unquote(urlsplit(url).path.rstrip('/').rsplit('/', 1)[-1])
+
+
+class EntryCalls(object):
+    """Entry endpoints on top of the client's request() and request_json() (see ARClient; its create_entry
+    lives beside the retry loop it steers)."""
+
+    @staticmethod
+    def form_path(form, entry_id_=None):
+        path = ENTRY_PATH + quote(form, safe='')
+        if entry_id_ is not None:
+            path += '/' + quote(str(entry_id_), safe='')
+        return path
+
+    def list_pages(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+        """Yield the entries matching q as lists, one per request.
+
+        Pages continue until a page is empty or has no _links.next: a server cap (Maximum Entries
+        Returned by GetList) can return a short page while more rows exist. The offset advances by
+        what was received, not by what was asked for.
+        """
+        offset = 0
+        page_size = max(1, int(page_size))
+        while True:
+            want = page_size if not limit else min(page_size, limit - offset)
+            params = dict(q=q or None, fields=fields_param(fields), sort=sort or None, offset=offset, limit=want)
+            body = self.request_json('GET', self.form_path(form), params=params,
+                                     operation='Listing form %r%s' % (form, ' with q=%s' % q if q else ''))
+            if not isinstance(body, dict) or not isinstance(body.get('entries', []), list):
+                raise HelixAPIError('Listing form %r: the answer is JSON but not an entry list (%s)' % (
+                    form, type(body).__name__))
+            entries = body.get('entries') or []
+            if entries:
+                yield entries
+            offset += len(entries)
+            links = body.get('_links')
+            if not entries or (limit and offset >= limit):
+                return
+            if isinstance(links, dict) and not links.get('next'):
+                return
+            # No _links at all (older servers, the guide's shape): go on until an empty page.
+
+    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+        """Yield the entries matching q, across all pages (see list_pages)."""
+        for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit):
+            yield from page
+
+    def get_entry(self, form, entry_id_, fields=None):
+        """The values of the entry at an id (fields=None: every field), or None when there is none (404)."""
+        try:
+            body = self.request_json('GET', self.form_path(form, entry_id_), params=dict(fields=fields_param(fields)),
+                                     operation='Reading %s entry %s' % (form, entry_id_))
+        except HelixAPIError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if not isinstance(body, dict):
+            raise HelixAPIError('Reading %s entry %s: the answer is JSON but not an entry (%s)' % (
+                form, entry_id_, type(body).__name__))
+        return body
+
+    def update_entry(self, form, entry_id_, values):
+        # a 404 is a failure: the entry moved, or was never at this id
+        self.request('PUT', self.form_path(form, entry_id_), body={'values': values}, ok=(200, 204),
+                     operation='Updating %s entry %s' % (form, entry_id_))
+
+    def delete_entry(self, form, entry_id_):
+        # a 404 is a failure, never "deleted": the entry was never at this id (or a lost try deleted it: the
+        # error then says the outcome is unknown)
+        self.request('DELETE', self.form_path(form, entry_id_), ok=(200, 204),
+                     operation='Deleting %s entry %s' % (form, entry_id_))

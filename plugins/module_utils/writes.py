@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+# Copyright: helix.users contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one write engine of every form: changes made of steps, checked, then sent.
+
+A Change is what a task does to one thing it declares (a user, an entry, a person): its planned
+action, the before/after of the managed fields, and its Steps, each one write (form, method,
+entry id, values, and the key that finds the entry again). Every module plans Changes and hands
+them to execute(), which
+
+1. refuses, before the first write of the task, what the guard layer forbids and every write
+   to an entry whose id was never read unless its address is proven (proven_address);
+2. in check mode stops there; otherwise sends the steps, a change's in order, changes
+   `concurrency` at a time, a breaker stopping the run when the tenant stops answering.
+
+One outcome vocabulary: a step is created, updated or deleted, or its change is failed (not
+applied) or unknown (it may have been applied: its reply was lost and nothing confirmed it).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.helix.users.plugins.module_utils.errors import (
+    AR_BAD_SELECTION,
+    AR_DUPLICATE,
+    AR_NO_ACCESS,
+    AR_NO_FIELD_ACCESS,
+    AR_UNKNOWN_COMPANY,
+    HelixAPIError,
+    HelixConnectionError,
+    HelixError,
+)
+from ansible_collections.helix.users.plugins.module_utils.fields import field_name, is_field_id
+from ansible_collections.helix.users.plugins.module_utils.reads import key_text, read_by_keys, read_entries
+
+DONE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
+OUTCOMES = ('created', 'updated', 'deleted', 'unchanged', 'unknown', 'failed')
+
+
+class WriteError(HelixError):
+    """A task refused before any write, or a write that failed; `result` holds what the module returns with it."""
+
+    def __init__(self, msg, result=None, status=None, messages=None):
+        super(WriteError, self).__init__(msg, status=status, messages=messages)
+        self.result = result or {}
+
+
+class Step(object):
+    """One write.
+
+    :param method: create, update or delete.
+    :param key: {field: value} (or a qualification) that finds the entry again: after a create whose reply
+        was lost, and (a one-field key) to prove an address that was not read.
+    :param current: the entry's values as read (None for a create); the guards judge the step by them.
+    :param what: the write in words, as failures name it ("update user 'jdoe'").
+    :param noun: the same as a noun ("update of user 'jdoe'"); by default "step '<what>'".
+    :param links: {field: an earlier Step}: that step's entry id goes into this field before sending.
+    :param then: callable(client, step) -> Steps to send right after this one (what its write left behind).
+    :param optional: a write the tenant may refuse for lack of permission: the refusal becomes a warning.
+    :param rekeys: the write changes its key field on purpose (a person's Login ID removed when offboarding);
+        any other write that would change its key is refused by the guard layer.
+    """
+
+    def __init__(self, form, method, entry_id=None, values=None, key=None, current=None, what=None, noun=None,
+                 links=None, then=None, optional=None, rekeys=False):
+        self.form = form
+        self.method = method
+        self.entry_id = entry_id
+        self.values = dict(values) if values is not None else None
+        self.key = key if isinstance(key, str) else dict(key or {})
+        self.current = current
+        self.what = what or '%s the %s entry %s' % (method, form, entry_id or '(new)')
+        self.noun = noun or "step '%s'" % self.what
+        self.links = dict(links or {})
+        self.then = then
+        self.optional = optional
+        self.rekeys = rekeys
+        self.outcome = None
+
+    def as_dict(self):
+        return dict(form=self.form, action=DONE[self.method], entry_id=self.entry_id, what=self.what)
+
+    def __repr__(self):
+        return 'Step(%s %s %s %r)' % (self.method, self.form, self.entry_id, self.values)
+
+
+class Change(object):
+    """What a task does to one thing it declares: its action, its steps in order, its diff, its outcome."""
+
+    def __init__(self, subject, action, steps=None, before=None, after=None, current=None, entry_id=None, msg=None):
+        self.subject = subject
+        self.action = action
+        self.steps = list(steps or [])
+        self.before = before or {}
+        self.after = after or {}
+        self.current = current
+        self.entry_id = entry_id
+        self.msg = msg
+        self.attempted = None  # the action a failed write tried
+        self.error = None  # the HelixError of a failed write, with its AR messages
+        self.warnings = []
+
+    @property
+    def changed(self):
+        return self.action not in ('unchanged', 'failed')  # 'unknown' counts: it may have been applied
+
+    @property
+    def diff(self):
+        return dict(before=dict(self.before), after=dict(self.after))
+
+    def done(self):
+        """The steps sent and applied, in words."""
+        return [step.what for step in self.steps if step.outcome in DONE.values()]
+
+    def fail(self, msg, error=None):
+        """A write was tried and failed, or (error.outcome_unknown) may have been applied all the same."""
+        unknown = error is not None and error.outcome_unknown
+        self.attempted, self.action, self.msg, self.error = self.action, 'unknown' if unknown else 'failed', msg, error
+
+    def skip(self, msg):
+        """Nothing was tried: it stays undone."""
+        self.action, self.msg = 'failed', msg
+
+
+# ---------------------------------------------------------------------- before the first write
+def proven_address(client, form, key, what):
+    """(the address an entry whose id was never read is proven to have, or None; why not, or None).
+
+    The only candidate is the value of a one-field key (a server that shows no ids may still address an
+    entry by it, as the guide does the User form by Login Name). It is proven by reading the entry at
+    that address and finding the same key value; anything else is refused, never guessed.
+    """
+    why = 'cannot %s: the server showed no id for it (neither _links.self nor field 1), and ' % what
+    if isinstance(key, str) or len(key) != 1:
+        return None, why + 'only a key of one field gives an address to try'
+    field, value = next(iter(key.items()))
+    candidate = key_text(value)
+    found = client.get_entry(form, candidate, fields=[field]) if candidate else None
+    if found is None:
+        return None, why + 'no entry of form %r is at the address %r' % (form, candidate)
+    values = found.get('values') or {}
+    stored = values.get(field, values.get(field_name(form, field)))
+    if key_text(stored) != candidate:
+        return None, why + 'the entry of form %r at the address %r is another one (%s %r)' % (
+            form, candidate, field, stored)
+    return candidate, None
+
+
+def refusals(client, changes, guard=None):
+    """What must not be written, found before any write: the guard layer's rules and unproven addresses."""
+    problems = []
+    for change in changes:
+        for step in change.steps:
+            found = guard.problems(step) if guard is not None else []
+            if not found and step.method != 'create' and not step.entry_id:
+                step.entry_id, problem = proven_address(client, step.form, step.key, step.what)
+                found = [problem] if problem else []
+                change.entry_id = change.entry_id or step.entry_id
+            problems.extend(found)
+    return problems
+
+
+def execute(client, changes, check_mode, guard=None, concurrency=1, breaker=None):
+    """Check every change, then (not in check mode) apply them. WriteError before any write when refused."""
+    problems = refusals(client, changes, guard)
+    if problems:
+        raise WriteError('nothing was written: %s' % '; '.join(problems), result=dict(problems=problems))
+    if not check_mode:
+        apply_changes(client, changes, concurrency, breaker)
+
+
+# ---------------------------------------------------------------------- sending
+def _send(client, step):
+    for field, source in step.links.items():
+        step.values[field] = source.entry_id
+    if step.method == 'create':
+        # without a key to find it again, a create whose reply was lost is not repeated: it is reported unknown
+        find_existing = (lambda: _find_again(client, step)) if step.key else None
+        step.entry_id = client.create_entry(step.form, step.values, find_existing=find_existing)
+    elif step.method == 'update':
+        client.update_entry(step.form, step.entry_id, step.values)
+    else:
+        client.delete_entry(step.form, step.entry_id)
+    step.outcome = DONE[step.method]
+
+
+def _find_again(client, step):
+    """The id of the entry a create's key finds (after its reply was lost), or None: never a duplicate."""
+    if isinstance(step.key, str):
+        found = read_entries(client, step.form, step.key, [], limit=2, page_size=2)
+        return found[0]['entry_id'] if len(found) == 1 else None
+    named = [(field, value) for field, value in step.key.items() if not is_field_id(field)]
+    if not named:
+        return None
+    (field, value), rest = named[0], named[1:]
+    found = read_by_keys(client, step.form, field, [value], fields=[name for name, _value in rest], page_size=10)
+    for entry in found.entries:
+        if all(key_text(entry['values'].get(name)) == key_text(wanted) for name, wanted in rest):
+            return entry['entry_id']
+    return None
+
+
+def failure_message(change, step, exc):
+    """What a failed step means: the write, the AR message, what it hints at, and what was done before it."""
+    if exc.outcome_unknown:
+        message = ('the %s may have been applied: its reply was lost and the outcome could not be confirmed (%s);'
+                   ' check %s before running again' % (step.noun, exc, change.subject))
+    else:
+        message = 'could not %s: %s%s' % (step.what, exc, _hint(step, exc))
+    done = change.done()
+    if done and len(change.steps) > 1:
+        message += '; done before it: %s' % ', '.join(done)
+    return message
+
+
+def _hint(step, exc):
+    if not isinstance(exc, HelixAPIError):
+        return ''
+    if exc.has_number(AR_DUPLICATE):
+        return ' (a unique value, such as the Login Name, is already taken)'
+    if exc.has_number(AR_BAD_SELECTION):
+        sent = ', '.join('%s=%r' % (field, value) for field, value in sorted((step.values or {}).items())
+                         if isinstance(value, (str, int)) and not isinstance(value, bool))
+        return ' (values sent: %s)' % sent if sent else ''
+    if exc.has_number(AR_NO_FIELD_ACCESS):
+        fields = ', '.join(m.appended for m in exc.messages if m.number == AR_NO_FIELD_ACCESS and m.appended)
+        return ' (the account may not write the field%s %s: a field permission on the tenant)' % (
+            '' if ',' not in fields else 's', fields or 'named above')
+    if exc.has_number(AR_UNKNOWN_COMPANY):
+        return ' (the tenant does not know the company %r)' % ((step.values or {}).get('Company'),)
+    if exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
+        return ' (the account has no permission to %s entries of form %s)' % (step.method, step.form)
+    return ''
+
+
+def _refused_for_permission(exc):
+    return exc.status == 403 or exc.has_number(*AR_NO_ACCESS)
+
+
+def apply_change(client, change, breaker=None):
+    """Send a change's steps in order; the first failure ends it (change.action failed or unknown)."""
+    index = 0
+    while index < len(change.steps):
+        step = change.steps[index]
+        try:
+            _send(client, step)
+        except HelixError as exc:
+            if step.optional and not exc.outcome_unknown and _refused_for_permission(exc):
+                change.warnings.append('%s (%s)' % (step.optional, exc))
+                step.outcome = 'unchanged'
+                index += 1
+                continue
+            change.fail(failure_message(change, step, exc), exc)
+            change.error.connection_failed = isinstance(exc, HelixConnectionError)
+            return
+        except Exception as exc:  # pylint: disable=broad-except
+            # one surprise must not cost the other changes their outcome
+            change.fail(client.redact('could not %s: unexpected %s: %s' % (step.what, type(exc).__name__, exc)))
+            return
+        if step.method == 'create' and change.entry_id is None:
+            change.entry_id = step.entry_id
+        if step.then is not None:
+            change.steps[index + 1:index + 1] = step.then(client, step)
+        index += 1
+
+
+class Breaker(object):
+    """Stops starting changes after `threshold` consecutive ones failed to connect, across the workers.
+
+    Against a dead tenant each write would spend the whole retry budget; with the breaker the task ends
+    after the writes already in flight, whatever the number of changes.
+    """
+
+    def __init__(self, threshold=3):
+        self.threshold = threshold
+        self._consecutive = 0
+        self._lock = threading.Lock()
+        self.reason = None
+
+    @property
+    def open(self):
+        return self.reason is not None
+
+    def record(self, change):
+        with self._lock:
+            if change.action in ('failed', 'unknown') and getattr(change.error, 'connection_failed', False):
+                self._consecutive += 1
+                if self._consecutive >= self.threshold and self.reason is None:
+                    self.reason = change.msg
+            else:
+                self._consecutive = 0
+
+
+def apply_changes(client, changes, concurrency=1, breaker=None):
+    """Apply the changes that change something, `concurrency` at a time."""
+    todo = [change for change in changes if change.changed and change.steps]
+    breaker = breaker or Breaker()
+
+    def apply_one(change):
+        if breaker.open:
+            change.skip('not attempted: the tenant stopped answering (%d writes in a row failed to connect; the'
+                        ' last: %s)' % (breaker.threshold, breaker.reason))
+            return
+        apply_change(client, change)
+        breaker.record(change)
+
+    if concurrency <= 1 or len(todo) <= 1:
+        for change in todo:
+            apply_one(change)
+    else:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(apply_one, todo))
+
+
+def raise_failure(change, **result):
+    """Raise the WriteError of a change that failed (or may have been applied): its message, its AR messages,
+    and the result keys a module returns with it (changed, action, and what the caller adds)."""
+    error = change.error
+    result.update(changed=change.changed or bool(change.done()), action=change.action)
+    if len(change.steps) > 1:
+        result['done'] = change.done()
+    raise WriteError(change.msg, result=result, status=getattr(error, 'status', None),
+                     messages=getattr(error, 'messages', None))
+
+
+def summarize(changes, actions):
+    """{action: count} over the changes, every action of `actions` present."""
+    summary = dict((action, 0) for action in actions)
+    for change in changes:
+        summary[change.action] = summary.get(change.action, 0) + 1
+    return summary
