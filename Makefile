@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit bench-inputs sanity lint docs importer bench bench-quick matrix ee-context clean
+.PHONY: venv collection demo test units unit bench-inputs bench-failing sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
@@ -79,6 +79,11 @@ ee-context: venv
 bench: venv collection
 	$(TOOL) benchmarks/run.py --write
 	$(TOOL) benchmarks/inputs.py --write
+	$(TOOL) benchmarks/failing_tenant.py --write
+
+## A tenant failing every write: how long 10,000 users take to stop (about a minute).
+bench-failing: venv collection
+	$(TOOL) benchmarks/failing_tenant.py --write
 
 ## The input paths alone (vars file, extra vars, users_file YAML/JSON/CSV at 1,000 and 10,000 users; about 6 minutes).
 bench-inputs: venv collection

@@ -21,6 +21,7 @@ import time
 
 import yaml
 
+import sections
 from simulator.process import SimulatorProcess
 from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path
 
@@ -30,7 +31,7 @@ BIN = os.path.dirname(sys.executable)
 SOURCES = ('vars file (YAML)', 'extra vars', 'users_file YAML', 'users_file JSON', 'users_file CSV')
 CASES = (('unchanged', 0.0), ('10 % changed', 0.1))
 PAGE = 1000
-START, END = '<!-- inputs:start -->', '<!-- inputs:end -->'
+START, END = sections.markers('inputs')
 
 WRAPPER = '''#!%(python)s
 import os, resource, subprocess, sys
@@ -231,15 +232,7 @@ def section(rows, alone):
 
 def write_section(text):
     """Put the section into docs/benchmarks.md, replacing the one there."""
-    path = os.path.join(ROOT, 'docs', 'benchmarks.md')
-    with open(path, encoding='utf-8') as handle:
-        current = handle.read()
-    if START in current and END in current:
-        current = current[:current.index(START)] + text + current[current.index(END) + len(END):]
-    else:
-        current = current.rstrip('\n') + '\n\n' + text + '\n'
-    with open(path, 'w', encoding='utf-8') as out:
-        out.write(current)
+    sections.write_section('inputs', text)
 
 
 def main():

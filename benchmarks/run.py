@@ -31,7 +31,7 @@ import tempfile
 import time
 
 import chaos
-import inputs
+import sections
 from simulator.process import SimulatorProcess
 from support import ADMIN_PASSWORD, ADMIN_USER, COLLECTIONS, ensure_collection_path
 
@@ -287,12 +287,9 @@ def write_report(rows, args, elapsed, sample, chaos_table):
     lines += [HEADER] + [format_row(row) for row in rows]
     if chaos_table:
         lines += ['', '## Chaos run', '', chaos.__doc__.strip(), '', chaos_table]
-    path = os.path.join(ROOT, 'docs', 'benchmarks.md')
-    with open(path, encoding='utf-8') as handle:
-        current = handle.read()
-    if inputs.START in current and inputs.END in current:  # benchmarks/inputs.py's section stays until it runs again
-        lines += ['', current[current.index(inputs.START):current.index(inputs.END) + len(inputs.END)]]
-    with open(path, 'w', encoding='utf-8') as out:
+    for section in sections.kept(sections.read()):  # the other scripts' sections stay until they run again
+        lines += ['', section]
+    with open(sections.PATH, 'w', encoding='utf-8') as out:
         out.write('\n'.join(lines) + '\n')
 
 

@@ -46,6 +46,11 @@ def _configure(**options):
     return setup
 
 
+def _file(name, text):
+    """helix_user with a users_file, as its action plugin hands it over (its text)."""
+    return dict(users_file='/srv/%s' % name, _users_file_content=text)
+
+
 def _expired_token(sim):
     sim.configure(html_401=True)
 
@@ -128,6 +133,42 @@ CASES = [
          'failed with HTTP 400: AR 1587'),
     Case('a field the form does not have', 'helix_user_info', dict(query="'Shoe Size' = 44"),
          'failed with HTTP 400: AR 314'),
+    # the strict door (issue "One strict door for input"): nothing is sent, no value that may be a secret is shown
+    Case('two spellings of one option in an item', 'helix_user', dict(users=[dict(login_name='jdoe', name='John Doe')]),
+         'users[0] (jdoe): login_name and name are two spellings of one option (login_name); give one'),
+    Case('a duplicate key in a YAML users_file', 'helix_user', _file('u.yml', '- login_name: jdoe\n  login_name: x\n'),
+         "users_file /srv/u.yml line 2: duplicate key 'login_name' in one item"),
+    Case('a duplicate key in a JSON users_file', 'helix_user',
+         _file('u.json', '[\n{"login_name": "jdoe", "login_name": "x"}]'),
+         "users_file /srv/u.json line 2: duplicate key 'login_name' in one object"),
+    Case('an unquoted 0123 as a login in a users_file (YAML reads 83)', 'helix_user',
+         _file('u.yml', '- login_name: 0123\n'), 'users_file u.yml item 1 (line 1): login_name must be text, got a number'),
+    Case('a login YAML read as a number in users', 'helix_user', dict(users=[dict(login_name=83)]),
+         'users[0]: login_name must be text, got a number'),
+    Case('a group id as a number', 'helix_user', dict(login_name='jdoe', groups=[1000000001]),
+         'groups[0] must be text, got a number'),
+    Case('a field value YAML read as a boolean', 'helix_user', dict(users=[dict(login_name='jdoe', fields={'Notes': True})]),
+         'users[0] (jdoe): fields.Notes must be text or null, got a boolean'),
+    Case('users given as a string (a file lookup on ansible-core 2.19+)', 'helix_user',
+         dict(users='[{"login_name": "jdoe", "password": "Json-String-Pw-9"}]'),
+         'users is a string, not a list', secret='Json-String-Pw-9'),
+    Case('a login with a newline (a survey textarea)', 'helix_user', dict(login_name='user10\nuser11', state='obsolete'),
+         'login_name contains a control character'),
+    Case('a CSV users_file without its header row', 'helix_user', _file('u.csv', 'jdoe,Csv-Cell-Pw-8,Fixed\n'),
+         'users_file /srv/u.csv row 1: columns 1, 2, 3 are not an option name', secret='Csv-Cell-Pw-8'),
+    Case('a YAML tag in a users_file (!Password)', 'helix_user', _file('u.yml', '- login_name: jdoe\n  password: !Tag-Pw-7\n'),
+         'users_file /srv/u.yml is not valid YAML: line 2, column 13 (ConstructorError; the text there is not shown',
+         secret='Tag-Pw-7'),
+    Case('a JSON syntax error in a users_file', 'helix_user', _file('u.json', '[{"login_name" "jdoe"}]'),
+         "users_file /srv/u.json is not valid JSON: line 1, column 16: Expecting ':' delimiter"),
+    Case('unbalanced parentheses in a query', 'helix_user_info',
+         dict(query="'Login Name' != $NULL$) OR ('Login Name' = \"x\"", filters={'Status': 'Current'}),
+         'query has unbalanced parentheses (a ")" closes what it did not open)'),
+    Case('credentials in helix_url without a scheme', 'helix_user_info', dict(login_name=['jdoe']),
+         'helix_url must not carry credentials', url=lambda sim: 'Demo:Url-Pw-6@' + sim.url.split('://', 1)[1],
+         secret='Url-Pw-6'),
+    Case('a field by an id the module can not name', 'helix_user', dict(login_name='jdoe', fields={'536870999': 'x'}),
+         "fields names the field '536870999' by an id this module can not resolve to a name"),
 ]
 
 

@@ -32,8 +32,13 @@ class ActionModule(ActionBase):
         if source is not None:
             try:
                 path = self._find_needle('files', to_text(source))
-                with open(path, 'rb') as handle:
-                    text = handle.read().decode('utf-8')
+                # as copy does: a vault-encrypted file is decrypted (into a temporary file the loader removes)
+                real = self._loader.get_real_file(path, decrypt=True)
+                try:
+                    with open(real, 'rb') as handle:
+                        text = handle.read().decode('utf-8-sig')  # a byte-order mark is no part of the text
+                finally:
+                    self._loader.cleanup_tmp_file(real)
             except AnsibleError as exc:
                 # the first line: the rest of Ansible's text is about copy's remote_src
                 result.update(failed=True, msg='nothing was sent: users_file %s was not found: %s' % (

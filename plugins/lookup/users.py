@@ -123,6 +123,7 @@ from ansible_collections.helix.users.plugins.module_utils.errors import HelixErr
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.info import read_selected
 from ansible_collections.helix.users.plugins.module_utils.module import with_client
+from ansible_collections.helix.users.plugins.module_utils.qualification import balance_problem
 from ansible_collections.helix.users.plugins.module_utils.user_form import DEFAULT_INFO_FIELDS, normalize_users
 
 display = Display()
@@ -157,6 +158,10 @@ class LookupModule(LookupBase):
             if not term.strip():
                 raise AnsibleLookupError('a blank term is refused (an empty variable would read'
                                          ' every user); give no term to read every user of the filters')
+            problem = balance_problem(term)
+            if problem:
+                raise AnsibleLookupError('a term has %s: written so it could escape the AND with filters; nothing'
+                                         ' was sent' % problem)
             qualifications.append(term.strip())
         return qualifications
 

@@ -107,7 +107,8 @@ class ARClient(EntryCalls):
             raise HelixConnectionError('helix_url must not carry credentials; use helix_username and helix_password')
         if parts.scheme not in ('http', 'https') or not parts.netloc:
             raise HelixConnectionError(
-                "helix_url must be an absolute http:// or https:// URL such as https://acme.onbmc.com, got %r" % (url,))
+                "helix_url must be an absolute http:// or https:// URL such as https://acme.onbmc.com, got %s" % (
+                    '%r' % (url,) if '@' not in str(url) else 'one with a user@ part (not shown)'))
         self.base_url = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path.rstrip('/'))
         self.username = username
         self._password = password

@@ -16,7 +16,14 @@ __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.helix.users.plugins.module_utils.user_form import LOGIN, STATUS, selection_key, validate_spec
+from ansible_collections.helix.users.plugins.module_utils.strict import Door, describe_type
+from ansible_collections.helix.users.plugins.module_utils.user_form import (
+    LOGIN,
+    NUMERIC_FIELDS,
+    STATUS,
+    selection_key,
+    validate_spec,
+)
 from ansible_collections.helix.users.plugins.module_utils.user_reads import read_users
 from ansible_collections.helix.users.plugins.module_utils.users import ACTIONS, UserError, UserPlan, fields_to_read, plan_user
 from ansible_collections.helix.users.plugins.module_utils.writes import WriteError, summarize as count_actions
@@ -88,22 +95,27 @@ def validate_items(items, item_spec, defaults, single=False, labels=None):
     :param labels: how each item is named in problems (rows of a users_file); users[N] by default.
     """
     validator = ItemValidator(item_spec)
+    door = Door(item_spec, NUMERIC_FIELDS)
     specs, problems, seen = [], [], {}
     for index, item in enumerate(items):
         label = labels[index] if labels else 'users[%d]' % index
         if isinstance(item, str):
             item = dict(login_name=item)  # a login alone takes the defaults: handy with state=obsolete
         if not isinstance(item, dict):
-            problems.append('%s must be a dict with at least login_name, or a login name, got %r' % (label, item))
+            problems.append('%s must be a dict with at least login_name, or a login name, got %s' % (
+                label, describe_type(item)))
             continue
-        merged = dict(defaults)
-        merged.update((key, value) for key, value in item.items() if value is not None)
-        spec, item_problems = validator.validate(merged)
         login = item.get('login_name', item.get('name'))
         if single:
             label = 'user %r' % (login,)
         elif isinstance(login, str) and login:
             label = '%s (%s)' % (label, login)
+        # the module's own options passed the door before Ansible converted them; items pass it here, as given
+        item_problems = [] if single else door.problems(item)
+        if not item_problems:
+            merged = dict(defaults)
+            merged.update((key, value) for key, value in item.items() if value is not None)
+            spec, item_problems = validator.validate(merged)
         if not item_problems:
             item_problems = validate_spec(spec)
             if not item_problems:
@@ -200,13 +212,21 @@ def compact_diff(plans):
     return dict(before=before, after=after)
 
 
-def bulk_result(plans, diff):
-    """The bulk-mode result; WriteError (carrying the result) when any user failed."""
+def bulk_result(plans, diff, breaker=None):
+    """The bulk-mode result; WriteError (carrying the result) when any user failed or was not attempted."""
     summary = summarize(plans)
     result = dict(changed=any(plan.changed for plan in plans), summary=summary,
                   users=[plan.as_result() for plan in plans])
     if diff:
         result['diff'] = compact_diff(plans)
+    if breaker is not None and breaker.open:
+        done = ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a not in (
+            'failed', 'unknown', 'not_attempted'))
+        raise WriteError('the tenant stopped accepting writes: %d writes in a row failed on its side, so the run stopped'
+                         ' there; %d of %d users were not attempted, %d failed%s%s. The last failure: %s' % (
+                             breaker.threshold, summary['not_attempted'], len(plans), summary['failed'],
+                             ', %d may have been applied (action unknown)' % summary['unknown'] if summary['unknown']
+                             else '', '; applied: %s' % done if done else '', breaker.reason), result=result)
     failed = [plan for plan in plans if plan.action in ('failed', 'unknown')]
     if failed:
         done = ', '.join('%d %s' % (n, a) for a, n in summary.items() if n and a not in ('failed', 'unknown'))

@@ -113,11 +113,22 @@ def connection_argument_spec():
     return spec
 
 
+def url_userinfo(url):
+    """The user:password@ part of a URL in any form (with or without a scheme), or None. Never echoed."""
+    if not isinstance(url, str):
+        return None
+    authority = url.split('://', 1)[-1].lstrip('/').split('/', 1)[0]
+    return authority.rsplit('@', 1)[0] if '@' in authority else None
+
+
 def connection_problems(params):
     """What is wrong with the connection options of a module or the lookup, checked before any request."""
     problems = []
     if not params.get('helix_url'):
         problems.append('helix_url is required (or the HELIX_URL environment variable)')
+    elif url_userinfo(params['helix_url']) is not None:
+        problems.append('helix_url must not carry credentials (it has a user@ part, not shown here); use'
+                        ' helix_username and helix_password')
     if not params.get('helix_token') and not (params.get('helix_username') and params.get('helix_password')):
         problems.append('give helix_token, or helix_username with helix_password (or their HELIX_* environment'
                         ' variables)')

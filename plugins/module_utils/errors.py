@@ -25,6 +25,7 @@ AR_NO_ACCESS = (330, 353)  # no access to the form or the operation
 AR_NO_FIELD_ACCESS = 333   # no access to one field: a field permission, not a login problem
 AR_DUPLICATE = 382
 AR_SERVER_BUSY = 93
+AR_TIMEOUTS = (92, 93, 94)  # RPC timeouts: a write that ended in one may well have been applied
 AR_UNKNOWN_COMPANY = 10102  # ITSM: the company of a person is not a company of the tenant
 
 REDACTED = '********'

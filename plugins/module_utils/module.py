@@ -19,16 +19,20 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.helix.users.plugins.module_utils import ar_client
+from ansible_collections.helix.users.plugins.module_utils import strict
 from ansible_collections.helix.users.plugins.module_utils.connection import (
     CONNECTION_OPTIONS,
     REQUIRED_ONE_OF,
     REQUIRED_TOGETHER,
     build_client,
     connection_argument_spec,
+    connection_problems,
     range_problems,
+    url_userinfo,
 )
 from ansible_collections.helix.users.plugins.module_utils.errors import HelixError
 from ansible_collections.helix.users.plugins.module_utils.masking import SecretMasker
+from ansible_collections.helix.users.plugins.module_utils.qualification import qualification_problems
 
 # Up to this many secrets, Ansible's own masking of the result is cheap enough.
 FEW_SECRETS = 16
@@ -42,8 +46,10 @@ class HelixModule(AnsibleModule):
         (passwords in the items of a raw list); they are masked from the first output on.
     """
 
-    def __init__(self, argument_spec, required_one_of=None, required_together=None, raw_secrets=None, **kwargs):
+    def __init__(self, argument_spec, required_one_of=None, required_together=None, raw_secrets=None,
+                 numeric_fields=(), **kwargs):
         self._raw_secrets = raw_secrets
+        self._numeric_fields = numeric_fields
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(HelixModule, self).__init__(
@@ -62,6 +68,23 @@ class HelixModule(AnsibleModule):
         super(HelixModule, self)._load_params()
         if self._raw_secrets is not None:
             self.no_log_values.update(str(value) for value in self._raw_secrets(self.params) if value)
+        userinfo = url_userinfo(self.params.get('helix_url'))
+        if userinfo:
+            self.no_log_values.update([userinfo, self.params['helix_url']])
+        for name, value in self.params.items():
+            if isinstance(value, str) and self.argument_spec.get(name, {}).get('type') == 'list' and \
+                    self.argument_spec[name].get('elements') in ('raw', 'dict'):
+                self.no_log_values.add(value)  # items as one string (users): they may hold passwords
+
+    def _set_internal_properties(self):
+        # Runs inside AnsibleModule.__init__ right after _load_params, before Ansible converts the options:
+        # the one strict door sees them as they were given (strict.py).
+        super(HelixModule, self)._set_internal_properties()
+        problems = [problem for problem in connection_problems(self.params) if 'credentials' in problem]
+        problems += strict.problems(self.params, self.argument_spec, numeric_fields=self._numeric_fields)
+        problems += qualification_problems(self.params)
+        if problems:
+            self.fail_json(msg='nothing was sent: %s' % '; '.join(problems), problems=problems)
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         kwargs = self._mask_many_secrets(dict(kwargs, msg=_name_env_fallbacks(msg)))

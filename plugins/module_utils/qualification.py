@@ -20,6 +20,55 @@ from urllib.parse import quote
 QUALIFICATION_MAX = 4000
 
 
+# Options that hold a raw AR qualification, checked before any request.
+QUALIFICATION_OPTIONS = ('query', 'purge_query', 'key_query')
+
+
+def balance_problem(text):
+    """Why a raw qualification is unsafe to AND with another one, or None.
+
+    A parenthesis closed before it was opened (or one left open) outside the quoted field names ('...') and
+    values ("..."; a doubled quote is a quote) would let the term escape the AND it is put in.
+    """
+    depth, index, length = 0, 0, len(text)
+    while index < length:
+        char = text[index]
+        if char in '\'"':
+            end = index + 1
+            while True:
+                end = text.find(char, end)
+                if end == -1:
+                    return 'an unterminated quoted %s' % ('field name' if char == "'" else 'value')
+                if text[end + 1:end + 2] == char:  # a doubled quote is a quote
+                    end += 2
+                    continue
+                break
+            index = end + 1
+            continue
+        if char == '(':
+            depth += 1
+        elif char == ')':
+            depth -= 1
+            if depth < 0:
+                return 'unbalanced parentheses (a ")" closes what it did not open)'
+        index += 1
+    if depth:
+        return 'unbalanced parentheses (%d "(" left open)' % depth
+    return None
+
+
+def qualification_problems(params):
+    """The problems of the raw qualification options of a module, found before any request."""
+    problems = []
+    for name in QUALIFICATION_OPTIONS:
+        value = params.get(name)
+        problem = balance_problem(value) if isinstance(value, str) else None
+        if problem:
+            problems.append('%s has %s: written so it could escape the AND with the other conditions of the task'
+                            % (name, problem))
+    return problems
+
+
 def quote_field(name):
     """'Field Name' with any ' doubled. Field ids (101) are quoted the same way."""
     return "'" + str(name).replace("'", "''") + "'"

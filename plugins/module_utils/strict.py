@@ -33,7 +33,7 @@ LIST_STRING_HINTS = {
 }
 
 
-def _kind(value):
+def describe_type(value):
     """A value's type as messages name it (never the value: it may be a secret)."""
     if isinstance(value, bool):
         return 'a boolean (true/false; YAML reads yes, no, on and off so)'
@@ -48,54 +48,66 @@ def _not_text(value):
     return isinstance(value, (bool, int, float, datetime.date, datetime.datetime))
 
 
-def _names(spec):
-    """{spelling: option} of a spec, aliases included."""
-    names = {}
-    for option, entry in spec.items():
-        names[option] = option
-        for alias in entry.get('aliases') or []:
-            names[alias] = option
-    return names
+class Door(object):
+    """The strict checks of one argument spec, prepared once (a bulk run checks every item with them).
 
-
-def problems(raw, spec, where=''):
-    """What is wrong with raw options (a dict as given) against an argument spec; [] when they may pass.
-
-    :param where: how messages name the holder ('users[3] (jdoe): ', 'support_groups[0]: ').
+    :param numeric_fields: fields of a TEXT_DICTS option that take a number on purpose (a selection the module
+        knows, given by its number).
     """
-    if not isinstance(raw, dict):
-        return []
-    found = []
-    spellings = {}
-    for given in raw:
-        option = _names(spec).get(given)
-        if option is not None and raw[given] is not None:
-            spellings.setdefault(option, []).append(given)
-    for option, given in sorted(spellings.items()):
-        if len(given) > 1:
-            found.append('%s%s are two spellings of one option (%s); give one' % (
-                where, ' and '.join(sorted(given)), option))
-    for given, value in raw.items():
-        option = _names(spec).get(given)
-        if option is None or value is None:
-            continue
-        found.extend(_value_problems(option, spec[option], value, '%s%s' % (where, given)))
-    return found
 
+    def __init__(self, spec, numeric_fields=()):
+        self.spec = spec
+        self.numeric_fields = frozenset(numeric_fields)
+        self.names = {}
+        for option, entry in spec.items():
+            self.names[option] = option
+            for alias in entry.get('aliases') or []:
+                self.names[alias] = option
+        self._nested = dict((option, Door(entry['options'], numeric_fields)) for option, entry in spec.items()
+                            if entry.get('options'))
 
-def _value_problems(option, entry, value, label):
-    kind = entry.get('type', 'str')
-    if kind == 'str':
-        if _not_text(value) and option not in NUMERIC_OK:
-            return ['%s must be text, got %s: quote it' % (label, _kind(value))]
-        if isinstance(value, str) and option in NAME_OPTIONS and CONTROL.search(value):
-            return ['%s contains a control character (a newline or a tab): one name per option' % label]
+    def problems(self, raw, where=''):
+        """What is wrong with raw options (a dict as given); [] when they may pass.
+
+        :param where: how messages name the holder ('users[3] (jdoe): ', 'support_groups[0]: ').
+        """
+        if not isinstance(raw, dict):
+            return []
+        found = []
+        given = [(self.names.get(name), name, value) for name, value in raw.items() if value is not None]
+        options = [option for option, _name, _value in given if option is not None]
+        if len(set(options)) != len(options):
+            for option in sorted(set(option for option in options if options.count(option) > 1)):
+                found.append('%s%s are two spellings of one option (%s); give one' % (
+                    where, ' and '.join(sorted(name for other, name, _value in given if other == option)), option))
+        for option, name, value in given:
+            if option is not None:
+                found.extend(self._value_problems(option, self.spec[option], value, where + name))
+        return found
+
+    def _value_problems(self, option, entry, value, label):
+        kind = entry.get('type', 'str')
+        if kind == 'str':
+            if _not_text(value) and option not in NUMERIC_OK:
+                return ['%s must be text, got %s: quote it' % (label, describe_type(value))]
+            if option in NAME_OPTIONS and isinstance(value, str) and CONTROL.search(value):
+                return ['%s contains a control character (a newline or a tab): one name per option' % label]
+            return []
+        if kind == 'list':
+            return self._list_problems(option, entry, value, label)
+        if kind == 'dict':
+            if option in self._nested:
+                return self._nested[option].problems(value, '%s: ' % label)
+            if option in TEXT_DICTS and isinstance(value, dict):
+                return ['%s.%s must be text or null, got %s: quote it' % (label, field, describe_type(field_value))
+                        for field, field_value in value.items() if _not_text(field_value) and not (
+                            field in self.numeric_fields and not isinstance(field_value, bool))]
         return []
-    if kind == 'list':
+
+    def _list_problems(self, option, entry, value, label):
         if isinstance(value, str):
-            hint = LIST_STRING_HINTS.get(option)
-            if hint:
-                return ['%s is a string, not a list: %s' % (label, hint)]
+            if option in LIST_STRING_HINTS:
+                return ['%s is a string, not a list: %s' % (label, LIST_STRING_HINTS[option])]
             if option in NAME_OPTIONS and CONTROL.search(value):
                 return ['%s contains a control character (a newline or a tab): give a list, one name per item' % label]
             return []
@@ -104,16 +116,16 @@ def _value_problems(option, entry, value, label):
         found = []
         element = entry.get('elements')
         for index, item in enumerate(value):
-            item_label = '%s[%d]' % (label, index)
             if element == 'str':
-                found.extend(_value_problems(option, dict(type='str'), item, item_label))
-            elif element == 'dict' and entry.get('options'):
-                found.extend(problems(item, entry['options'], '%s: ' % item_label))
+                found.extend(self._value_problems(option, TEXT, item, '%s[%d]' % (label, index)))
+            elif option in self._nested:
+                found.extend(self._nested[option].problems(item, '%s[%d]: ' % (label, index)))
         return found
-    if kind == 'dict':
-        if entry.get('options'):
-            return problems(value, entry['options'], '%s: ' % label)
-        if option in TEXT_DICTS and isinstance(value, dict):
-            return ['%s.%s must be text or null, got %s: quote it' % (label, field, _kind(field_value))
-                    for field, field_value in value.items() if _not_text(field_value)]
-    return []
+
+
+TEXT = dict(type='str')
+
+
+def problems(raw, spec, where='', numeric_fields=()):
+    """What is wrong with raw options against an argument spec (see Door.problems)."""
+    return Door(spec, numeric_fields).problems(raw, where)

@@ -47,7 +47,8 @@ INFO_KEYS = (('request_id', REQUEST_ID), ('login_name', LOGIN), ('groups', GROUP
     pair for pair in OPTION_FIELDS if pair[0] != 'auth_string')
 DEFAULT_INFO_FIELDS = [field for _key, field in INFO_KEYS if field != REQUEST_ID]  # field 1 is always read
 
-# Selection fields of the User form: AR returns labels and accepts the label or the integer.
+# Selection fields of the User form: AR returns labels and accepts the label or the integer (so `fields` may give
+# them by number, NUMERIC_FIELDS).
 # Other selection fields set through `fields` compare by label: declare them by label.
 SELECTIONS = {
     'License Type': ('Read', 'Fixed', 'Floating', 'Restricted Read'),
@@ -57,6 +58,7 @@ SELECTIONS = {
     # written by its index, and shown with the tenant's own label (see StatusRule).
     STATUS: ('Current', 'Obsolete', 'Proposed', 'Deleted'),
 }
+NUMERIC_FIELDS = frozenset(SELECTIONS)
 # Other labels of the same index, as other tenants name them.
 SELECTION_ALIASES = {STATUS: {'disabled': 1}}
 ACTIVE, DEACTIVATED = 0, 1  # the Status indexes of present and obsolete users
@@ -199,7 +201,7 @@ def _named_fields(fields, problems):
 def reserved_field(field):
     """The reserved field a `fields` key names, by name in any case or by field id; None when it is free."""
     key = str(field).strip()
-    return FIELD_IDS.get(key) or _RESERVED_FOLDED.get(key.casefold())
+    return _RESERVED_FOLDED.get(FIELD_IDS.get(key, key).casefold())
 
 
 def selection_problems(option, field, value):

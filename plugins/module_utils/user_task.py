@@ -153,11 +153,12 @@ def run(module, client, specs, single):
     settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
         plans = plan_all(client, specs, resolver, settings, params['page_size'])
-        execute(client, plans, module.check_mode, Guard(client.login_name, params['form']), params['concurrency'])
+        breaker = execute(client, plans, module.check_mode, Guard(client.login_name, params['form']),
+                          params['concurrency'])
     except WriteError as exc:
         if single and exc.result.get('problems'):
             raise WriteError('; '.join(exc.result['problems']), result=exc.result)  # one user: its problem alone
         raise
     if single:
         return single_result(plans[0], resolver, module._diff, status_labels(plans))
-    return bulk_result(plans, module._diff)
+    return bulk_result(plans, module._diff, breaker)

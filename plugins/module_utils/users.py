@@ -32,7 +32,9 @@ from ansible_collections.helix.users.plugins.module_utils.user_form import (
 from ansible_collections.helix.users.plugins.module_utils.writes import Change, Step
 
 # 'unknown': a write whose reply was lost and whose outcome could not be confirmed.
-ACTIONS = ('created', 'updated', 'obsoleted', 'reactivated', 'deleted', 'unchanged', 'failed', 'unknown')
+# 'not_attempted': the run stopped (the tenant stopped accepting writes) before this user's write.
+ACTIONS = ('created', 'updated', 'obsoleted', 'reactivated', 'deleted', 'unchanged', 'failed', 'unknown',
+           'not_attempted')
 VERBS = {'created': 'create', 'updated': 'update', 'obsoleted': 'obsolete', 'reactivated': 'reactivate',
          'deleted': 'delete'}
 METHODS = {'created': 'create', 'deleted': 'delete'}  # the others are updates

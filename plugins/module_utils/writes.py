@@ -29,6 +29,7 @@ from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_DUPLICATE,
     AR_NO_ACCESS,
     AR_NO_FIELD_ACCESS,
+    AR_TIMEOUTS,
     AR_UNKNOWN_COMPANY,
     HelixAPIError,
     HelixConnectionError,
@@ -38,7 +39,7 @@ from ansible_collections.helix.users.plugins.module_utils.fields import field_na
 from ansible_collections.helix.users.plugins.module_utils.reads import key_text, read_by_keys, read_entries
 
 DONE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
-OUTCOMES = ('created', 'updated', 'deleted', 'unchanged', 'unknown', 'failed')
+OUTCOMES = ('created', 'updated', 'deleted', 'unchanged', 'unknown', 'failed', 'not_attempted')
 
 
 class WriteError(HelixError):
@@ -106,7 +107,7 @@ class Change(object):
 
     @property
     def changed(self):
-        return self.action not in ('unchanged', 'failed')  # 'unknown' counts: it may have been applied
+        return self.action not in ('unchanged', 'failed', 'not_attempted')  # 'unknown' counts: it may have been applied
 
     @property
     def diff(self):
@@ -122,8 +123,8 @@ class Change(object):
         self.attempted, self.action, self.msg, self.error = self.action, 'unknown' if unknown else 'failed', msg, error
 
     def skip(self, msg):
-        """Nothing was tried: it stays undone."""
-        self.action, self.msg = 'failed', msg
+        """Nothing was tried (the breaker stopped the run): it stays undone."""
+        self.action, self.msg = 'not_attempted', msg
 
 
 # ---------------------------------------------------------------------- before the first write
@@ -165,12 +166,16 @@ def refusals(client, changes, guard=None):
 
 
 def execute(client, changes, check_mode, guard=None, concurrency=1, breaker=None):
-    """Check every change, then (not in check mode) apply them. WriteError before any write when refused."""
+    """Check every change, then (not in check mode) apply them. WriteError before any write when refused.
+
+    Returns the breaker (its reason is set when the tenant stopped accepting writes), or None in check mode.
+    """
     problems = refusals(client, changes, guard)
     if problems:
         raise WriteError('nothing was written: %s' % '; '.join(problems), result=dict(problems=problems))
-    if not check_mode:
-        apply_changes(client, changes, concurrency, breaker)
+    if check_mode:
+        return None
+    return apply_changes(client, changes, concurrency, breaker)
 
 
 # ---------------------------------------------------------------------- sending
@@ -255,7 +260,6 @@ def apply_change(client, change, breaker=None):
                 index += 1
                 continue
             change.fail(failure_message(change, step, exc), exc)
-            change.error.connection_failed = isinstance(exc, HelixConnectionError)
             return
         except Exception as exc:  # pylint: disable=broad-except
             # one surprise must not cost the other changes their outcome
@@ -268,15 +272,27 @@ def apply_change(client, change, breaker=None):
         index += 1
 
 
-class Breaker(object):
-    """Stops starting changes after `threshold` consecutive ones failed to connect, across the workers.
+def tenant_failure(error):
+    """True when a write failed on the tenant's side, not on its data: no connection, a timeout, HTTP 5xx or 429,
+    AR 92/93/94 (RPC timeouts). Many in a row mean the tenant is down or overloaded, not that the users are wrong."""
+    if error is None:
+        return False
+    if isinstance(error, HelixConnectionError):
+        return True
+    status = getattr(error, 'status', None)
+    return (status is not None and (status >= 500 or status == 429)) or error.has_number(*AR_TIMEOUTS)
 
-    Against a dead tenant each write would spend the whole retry budget; with the breaker the task ends
-    after the writes already in flight, whatever the number of changes.
+
+class Breaker(object):
+    """Stops starting changes after `threshold` consecutive ones failed on the tenant's side, across the workers.
+
+    Against a dead or failing tenant each write would spend its whole retry budget; with the breaker the
+    task ends after the writes already in flight (about 2 x concurrency), whatever the number of changes.
+    The changes not started are `not_attempted`.
     """
 
     def __init__(self, threshold=3):
-        self.threshold = threshold
+        self.threshold = max(3, threshold)
         self._consecutive = 0
         self._lock = threading.Lock()
         self.reason = None
@@ -287,23 +303,23 @@ class Breaker(object):
 
     def record(self, change):
         with self._lock:
-            if change.action in ('failed', 'unknown') and getattr(change.error, 'connection_failed', False):
+            if change.action in ('failed', 'unknown') and tenant_failure(change.error):
                 self._consecutive += 1
                 if self._consecutive >= self.threshold and self.reason is None:
                     self.reason = change.msg
-            else:
+            elif change.action != 'not_attempted':
                 self._consecutive = 0
 
 
 def apply_changes(client, changes, concurrency=1, breaker=None):
-    """Apply the changes that change something, `concurrency` at a time."""
+    """Apply the changes that change something, `concurrency` at a time; returns the breaker."""
     todo = [change for change in changes if change.changed and change.steps]
-    breaker = breaker or Breaker()
+    breaker = breaker or Breaker(2 * concurrency)
 
     def apply_one(change):
         if breaker.open:
-            change.skip('not attempted: the tenant stopped answering (%d writes in a row failed to connect; the'
-                        ' last: %s)' % (breaker.threshold, breaker.reason))
+            change.skip('not attempted: the tenant stopped accepting writes (%d in a row failed on its side)'
+                        % breaker.threshold)
             return
         apply_change(client, change)
         breaker.record(change)
@@ -314,6 +330,7 @@ def apply_changes(client, changes, concurrency=1, breaker=None):
     else:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(apply_one, todo))
+    return breaker
 
 
 def raise_failure(change, **result):

@@ -109,6 +109,9 @@ options:
         by its name in any case or by its field id (V(1), V(7), V(8), V(101), V(102), V(103), V(104), V(108), V(109)).
       - Give selection fields by label; the module knows the labels of C(Full Text License Type) and refuses
         any other value of it before sending anything.
+      - A field may be given by a field id the module can name (V(110) is C(Full Text License Type)); it is then
+        compared and written by its name. An id it can not name is refused before any request.
+      - Values are text (or null); a number, boolean or date that YAML made of an unquoted value is refused (quote it).
     type: dict
   users:
     description:
@@ -118,6 +121,11 @@ options:
       - Every item is validated before any request; the task fails naming every bad item.
       - Logins match stored ones exactly. A list that repeats a login, also in another case, is refused; a declared
         login that matches a stored one only by case is an error naming both, before any write.
+      - Items are checked as given, before any conversion - a login, group name or text option that is a number, a
+        boolean or a date (YAML reads an unquoted V(0123) as 83), an option given twice (O(login_name) and its
+        alias O(name)), or a login with a newline is refused, naming the item.
+      - A string is refused (Ansible would split it on commas); the text of a JSON file needs
+        C({{ lookup('file', 'users.json') | from_json }}), or use O(users_file).
     type: list
     elements: raw
   users_file:
@@ -133,7 +141,10 @@ options:
       - Mutually exclusive with O(users) and O(login_name); everything else (purge, concurrency, check and diff mode,
         the safety rules, the masking of passwords read from the file) works as with O(users).
       - A file that is missing, unreadable, not a list, or has a bad row is an error naming the file and the row,
-        and nothing is sent.
+        and nothing is sent. A key given twice in one item (a missing C(- ) merges two users) is an error naming the
+        line. Parse errors name the line and column, never the text there (it may be a password); a CSV header
+        that is not option names is named by column positions.
+      - A vault-encrypted file is decrypted, as M(ansible.builtin.copy) does; a UTF-8 byte-order mark is accepted.
     type: path
   _users_file_content:
     description:
@@ -291,12 +302,16 @@ users:
   sample: [{"login_name": "jdoe", "action": "created", "request_id": "000000000000004"}]
 summary:
   description:
-    - How many users got each action (created, updated, obsoleted, reactivated, deleted, unchanged, failed, unknown).
+    - How many users got each action (created, updated, obsoleted, reactivated, deleted, unchanged, failed, unknown,
+      not_attempted).
     - V(unknown) counts writes whose reply was lost and whose outcome could not be confirmed.
+    - V(not_attempted) counts the users whose write was never started because the tenant had stopped accepting
+      writes (about 2 x O(concurrency) writes in a row failed on its side - 5xx, 429, AR 92/93/94, timeouts, no
+      connection); the task then fails with one message naming the cause.
   returned: always
   type: dict
   sample: {"created": 1, "updated": 0, "obsoleted": 0, "reactivated": 0, "deleted": 0, "unchanged": 9, "failed": 0,
-           "unknown": 0}
+           "unknown": 0, "not_attempted": 0}
 problems:
   description: Every problem of the declared users when the task was refused before any write.
   returned: failure, when the declared users have problems
@@ -333,6 +348,7 @@ api_calls:
 '''
 
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+from ansible_collections.helix.users.plugins.module_utils.user_form import NUMERIC_FIELDS
 from ansible_collections.helix.users.plugins.module_utils.user_task import argument_spec, declared_specs, raw_secrets, run
 
 
@@ -342,6 +358,7 @@ def main():
         required_one_of=[('login_name', 'users', 'users_file')],
         mutually_exclusive=[('login_name', 'users', 'users_file')],
         raw_secrets=raw_secrets,
+        numeric_fields=NUMERIC_FIELDS,
     )
     specs, single = declared_specs(module)
     module.run(lambda client: run(module, client, specs, single), pool_size=module.params['concurrency'])

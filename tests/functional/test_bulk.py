@@ -49,7 +49,7 @@ def test_mixed_actions_in_one_task(sim, deactivated):
     assert actions == {'emp0000': 'created', 'emp0001': 'created', 'emp0002': 'created', 'jdoe': 'updated',
                        'asmith': 'reactivated', 'leaver00001': 'obsoleted', 'ghost': 'unchanged'}
     assert result['summary'] == {'created': 3, 'updated': 1, 'obsoleted': 1, 'reactivated': 1, 'deleted': 0,
-                                 'unchanged': 1, 'failed': 0, 'unknown': 0}
+                                 'unchanged': 1, 'failed': 0, 'unknown': 0, 'not_attempted': 0}
     assert result['diff']['before']['jdoe'] == {'department': None}
     assert result['diff']['after']['jdoe'] == {'department': 'Support'}
     assert 'ghost' not in result['diff']['after']

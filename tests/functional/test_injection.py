@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ansible_collections.helix.users.plugins.module_utils.ar_client import ARClient
 from ansible_collections.helix.users.plugins.module_utils.qualification import equals
+from ansible_collections.helix.users.plugins.module_utils.strict import CONTROL
 from simulator.forms import USER_FORM
 from support import ADMIN_PASSWORD, ADMIN_USER, connection, run_module
 
@@ -36,6 +37,14 @@ def test_a_hostile_login_reads_and_touches_only_itself(sim, login):
     client.create_entry('User', {'Login Name': login, 'Full Name': 'Hostile', 'License Type': 'Read'})
     client.close()
 
+    if CONTROL.search(login):
+        # a login with a newline or a tab (a survey textarea) is bad input everywhere: refused before any request
+        sim.clear_log()
+        for module, args in (('helix_user_info', dict(login_name=[login])), ('helix_user', dict(login_name=login))):
+            refused = run_module(module, connection(sim, **args))
+            assert refused['failed'] is True and 'control character' in refused['msg']
+        assert sim.log == []
+        return
     found = run_module('helix_user_info', connection(sim, login_name=[login]))
     assert [u['login_name'] for u in found['users']] == [login]
     missing = run_module('helix_user_info', connection(sim, login_name=[login + '~']))

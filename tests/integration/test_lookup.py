@@ -131,7 +131,7 @@ def test_lookup_with_a_bad_password_fails_cleanly_without_showing_it(sim, tmp_pa
 
 
 def test_lookup_errors_after_login_still_log_out_and_hide_the_token(sim, tmp_path):
-    play = write_playbook(tmp_path, [dump(tmp_path, "query('helix.users.users', 'no such grammar ((', %s)" % CONNECTION,
+    play = write_playbook(tmp_path, [dump(tmp_path, "query('helix.users.users', 'no such grammar = =', %s)" % CONNECTION,
                                           'never.json')])
     rc, output = run_playbook(play, tmp_path, extra_vars=keywords(sim))
     assert rc != 0
@@ -145,10 +145,13 @@ def test_lookup_refuses_a_blank_term_missing_credentials_and_bad_numbers_before_
              ("query('helix.users.users', %s, max_retries=-1)" % CONNECTION, 'max_retries must be 0 or more'),
              ("query('helix.users.users', %s, timeout=0)" % CONNECTION, 'timeout must be a positive number'),
              ("query('helix.users.users', %s, limit=-2)" % CONNECTION, 'limit must be 0 (all) or more'),
-             ("query('helix.users.users', helix_username=user, helix_password=pw)", 'helix_url')]
+             ("query('helix.users.users', helix_username=user, helix_password=pw)", 'helix_url'),
+             ("query('helix.users.users', escape, %s, filters={'Status': 'Current'})" % CONNECTION,
+              'a term has unbalanced parentheses')]
     for expression, complaint in cases:
         play = write_playbook(tmp_path, [dump(tmp_path, expression, 'never.json')])
-        rc, output = run_playbook(play, tmp_path, extra_vars=keywords(sim))
+        rc, output = run_playbook(play, tmp_path, extra_vars=dict(
+            keywords(sim), escape="'Login Name' != $NULL$) OR ('Login Name' = \"x\""))
         assert rc != 0, expression
         assert complaint in output, (expression, output[-3000:])
     assert sim.log == []  # the client logs in on its first request, and none was sent

@@ -48,3 +48,18 @@ def test_numbers_and_null_are_not_quoted():
     assert qb.equals('Email Address', None) == "'Email Address' = $NULL$"
     assert qb.all_of('', None, "'a' = 1") == "'a' = 1"
     assert qb.any_of('x', []) == "('x' = $NULL$ AND 'x' != $NULL$)"
+
+
+@given(st.lists(st.tuples(HOSTILE, HOSTILE), min_size=1, max_size=5))
+def test_qualifications_built_from_any_text_are_balanced(pairs):
+    query = qb.all_of(*[qb.equals(field, value) for field, value in pairs])
+    assert qb.balance_problem(query) is None
+    assert qb.balance_problem(qb.any_of(pairs[0][0], [value for _field, value in pairs])) is None
+
+
+def test_parentheses_outside_quotes_must_balance():
+    assert qb.balance_problem("'Login Name' != $NULL$) OR ('Login Name' = \"x\"") is not None
+    assert qb.balance_problem("('Status' = \"Current\"") == 'unbalanced parentheses (1 "(" left open)'
+    assert qb.balance_problem("'A' = \"x)\" AND 'B(' = \"\"\"(\"") is None  # inside quotes, doubled quotes
+    assert qb.balance_problem("'A' = \"open") == 'an unterminated quoted value'
+    assert qb.balance_problem("'A = 1") == 'an unterminated quoted field name'
