@@ -4,29 +4,19 @@ rendered from the AWX credential type the way AWX injects them."""
 import csv
 import json
 import os
+import shutil
 import time
 
-import jinja2
 import yaml
 
-from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, writes
+import awx_support
+from simulator import Simulator
+from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, secret, writes
 
-CREDENTIAL_TYPE = os.path.join(ROOT, 'extensions', 'awx', 'credential_type.yml')
 
-
-def credential_env(sim, **inputs):
-    """The environment AWX injects for a "BMC Helix" credential with these inputs."""
-    with open(CREDENTIAL_TYPE, encoding='utf-8') as handle:
-        definition = yaml.safe_load(handle)
-    values = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
-                  helix_auth_string='', helix_validate_certs=True, helix_ca_bundle='', helix_timeout='',
-                  helix_max_retries='')
-    values.update(inputs)
-    fields = set(field['id'] for field in definition['inputs']['fields'])
-    assert set(values) == fields
-    assert set(definition['inputs']['required']) <= fields
-    return dict((name, jinja2.Template(template).render(**values))
-                for name, template in definition['injectors']['env'].items())
+def credential_env(sim, tmp_path, **inputs):
+    """The environment AWX injects for a "BMC Helix" credential with the required inputs (and these)."""
+    return awx_support.credential_env(sim.url, tmp_path / 'awx', **inputs)
 
 
 def playbook(name):
@@ -39,16 +29,22 @@ def write_vars(tmp_path, data):
     return '@' + str(path)
 
 
-def run_with_vars(sim, tmp_path, name, data, **kwargs):
-    rc, output = run_playbook(playbook(name), tmp_path, env=credential_env(sim), extra_vars_file=write_vars(tmp_path, data),
-                              **kwargs)
+def run_with_vars(sim, tmp_path, name, data, env=None, **kwargs):
+    rc, output = run_playbook(playbook(name), tmp_path, env=dict(credential_env(sim, tmp_path), **(env or {})),
+                              extra_vars_file=write_vars(tmp_path, data), **kwargs)
     return rc, output
 
 
-def test_credential_type_injects_every_connection_variable(sim):
-    env = credential_env(sim)
+def custom_stats(output):
+    """The play's set_stats data, as ANSIBLE_SHOW_CUSTOM_STATS prints it (what AWX keeps as the job's artifacts)."""
+    line, = [line for line in output[output.index('CUSTOM STATS'):].splitlines() if line.strip().startswith('RUN:')]
+    return json.loads(line.split(':', 1)[1])
+
+
+def test_credential_type_injects_every_connection_variable(sim, tmp_path):
+    env = credential_env(sim, tmp_path)
     assert env == {'HELIX_URL': sim.url, 'HELIX_USERNAME': ADMIN_USER, 'HELIX_PASSWORD': ADMIN_PASSWORD,
-                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'True', 'HELIX_CA_PATH': '',
+                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'true', 'HELIX_CA_PATH': '',
                    'HELIX_TIMEOUT': '30', 'HELIX_MAX_RETRIES': '3'}
 
 
@@ -247,7 +243,7 @@ def test_helix_max_retries_is_passed_through(sim, tmp_path):
 def test_helix_max_retries_from_the_environment(sim, tmp_path):
     sim.configure(fail_first=1)
     rc, output = run_role('offboard', tmp_path, role_data('offboard', tmp_path), env=dict(
-        credential_env(sim), HELIX_MAX_RETRIES='0'))
+        credential_env(sim, tmp_path), HELIX_MAX_RETRIES='0'))
     assert rc != 0 and '503' in output
     assert sim.user('jdoe')['Status'] == 'Current'
 
@@ -336,7 +332,7 @@ def test_audit_writes_where_ansible_playbook_started_by_default_and_publishes_it
     workdir = tmp_path / 'work'
     workdir.mkdir()
     rc, output = run_playbook(playbook('audit.yml'), tmp_path, env=dict(
-        credential_env(sim), PWD=str(workdir), ANSIBLE_SHOW_CUSTOM_STATS='1'))
+        credential_env(sim, tmp_path), PWD=str(workdir), ANSIBLE_SHOW_CUSTOM_STATS='1'))
     assert rc == 0, output
     assert (workdir / 'helix-audit' / 'helix-users.csv').exists()
     assert not os.path.exists(os.path.join(ROOT, 'playbooks', 'helix-audit'))
