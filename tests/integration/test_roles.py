@@ -326,19 +326,63 @@ def test_audit_refuses_a_report_directory_inside_the_collection(sim, tmp_path):
     rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest=os.path.join(ROOT, 'helix-audit')))
     assert rc != 0 and 'lies inside the helix.users collection' in output
     assert sim.log == [] and not os.path.exists(os.path.join(ROOT, 'helix-audit'))
+    # ~ is expanded before the check: here the home directory is the collection itself
+    try:
+        rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest='~/helix-audit-home'),
+                                   env=dict(HOME=ROOT))
+        assert rc != 0 and 'helix_audit_dest %s/helix-audit-home lies inside' % ROOT in output, output
+        assert sim.log == [] and not os.path.exists(os.path.join(ROOT, 'helix-audit-home'))
+    finally:
+        shutil.rmtree(os.path.join(ROOT, 'helix-audit-home'), ignore_errors=True)
 
 
-def test_audit_writes_where_ansible_playbook_started_by_default_and_publishes_its_counts(sim, tmp_path):
-    workdir = tmp_path / 'work'
+def test_audit_writes_in_the_directory_the_job_runs_in_by_default_and_publishes_its_counts(sim, tmp_path):
+    """Its working directory, not PWD: a process started by another (ansible-runner, a CI runner, sudo) keeps the PWD
+    of whoever started that one."""
+    workdir, launcher = tmp_path / 'work', tmp_path / 'launcher'
     workdir.mkdir()
-    rc, output = run_playbook(playbook('audit.yml'), tmp_path, env=dict(
-        credential_env(sim, tmp_path), PWD=str(workdir), ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    launcher.mkdir()
+    rc, output = run_playbook(playbook('audit.yml'), tmp_path, cwd=workdir, env=dict(
+        credential_env(sim, tmp_path), PWD=str(launcher), ANSIBLE_SHOW_CUSTOM_STATS='1'))
     assert rc == 0, output
     assert (workdir / 'helix-audit' / 'helix-users.csv').exists()
+    assert not (launcher / 'helix-audit').exists()
     assert not os.path.exists(os.path.join(ROOT, 'playbooks', 'helix-audit'))
-    stats = output[output.index('CUSTOM STATS'):]  # what AWX keeps as the job's artifacts
+    stats = custom_stats(output)
     current = sum(1 for user in sim.state()['users'] if user['Status'] == 'Current')
-    assert '"helix_audit"' in stats and '"count": %d' % current in stats.replace("'", '"')
+    assert stats['helix_audit']['count'] == current
+    assert stats['helix_audit']['csv_path'] == str(workdir / 'helix-audit' / 'helix-users.csv')
+    assert stats['helix_audit_by_host'] == {'localhost': stats['helix_audit']}
+
+
+def test_audit_of_an_inventory_of_tenants_reports_every_tenant(sim, tmp_path):
+    """Two hosts, one simulator each: each tenant audited, its report in a directory named after its host, its
+    counts in the artifacts under its host; each session logged in and out."""
+    other = Simulator(port=0)
+    other.start()
+    try:
+        other.seed_users(7)
+        inventory = tmp_path / 'tenants.yml'
+        inventory.write_text(yaml.safe_dump({'tenants': {'hosts': {
+            'acme': dict(helix_url=sim.url), 'globex': dict(helix_url=other.url)}}}), encoding='utf-8')
+        play = tmp_path / 'audit-tenants.yml'
+        play.write_text(yaml.safe_dump([dict(name='Audit every tenant', hosts='tenants', gather_facts=False,
+                                             roles=['helix.users.audit'])]), encoding='utf-8')
+        env = dict(HELIX_USERNAME=ADMIN_USER, HELIX_PASSWORD=ADMIN_PASSWORD, ANSIBLE_SHOW_CUSTOM_STATS='1')
+        rc, output = run_playbook(play, tmp_path, env=env, inventory=inventory, cwd=tmp_path,
+                                  extra_vars=dict(helix_audit_dest=str(tmp_path / 'reports')))
+        assert rc == 0, output
+        stats = custom_stats(output)
+        for host, server in (('acme', sim), ('globex', other)):
+            current = sorted(u['Login Name'] for u in server.state()['users'] if u['Status'] == 'Current')
+            with open(tmp_path / 'reports' / host / 'helix-users.csv', encoding='utf-8', newline='') as handle:
+                assert [row['Login Name'] for row in csv.DictReader(handle)] == current, host
+            assert stats['helix_audit_by_host'][host]['count'] == len(current), host
+            assert sessions(server) == (1, 1), host
+        assert 'helix_audit' not in stats  # one tenant's counts never stand for the play's
+        assert not (tmp_path / 'reports' / 'helix-users.csv').exists()
+    finally:
+        other.stop()
 
 
 def test_provision_and_offboard_people_on_a_helix_itsm_tenant(sim, tmp_path):
