@@ -288,7 +288,7 @@ def test_provision_refuses_a_purge_of_an_empty_list_before_any_request(sim, tmp_
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
         helix_purge=True, helix_purge_query="'Login Name' LIKE \"user%\""))
     assert rc != 0
-    assert 'Give the users either in helix_users (a list) or in helix_users_file' in output
+    assert 'Give the users either in helix_users (a list, or one login per line) or in helix_users_file' in output
     assert 'one of them is required' in output
     assert sim.log == []
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users=['jdoe'], helix_purge=True,
@@ -414,4 +414,85 @@ def test_people_come_from_a_list_without_a_purge(sim, tmp_path):
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
         helix_target='person', helix_users=['mary'], helix_purge=True, helix_purge_query="'Company' = \"X\""))
     assert rc != 0 and 'With helix_target person the people come from helix_users' in output
+    assert sim.log == []
+
+
+def test_people_items_with_a_password_are_refused_without_showing_it(sim, tmp_path):
+    """helix_person sets no password: an item holding one is refused before any request, named by its login, and
+    the password appears in no output at -vvv (the leak scan of every integration test looks for it)."""
+    sim.configure(itsm=True)
+    sim.clear_log()
+    password = secret('People-Item-Secret-1')
+    person = dict(login_id='pat', first_name='Pat', last_name='Lee', company='Calbro Services', password=password)
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_target='person', helix_users=['mary', person]),
+                               verbosity=3)
+    assert rc != 0
+    assert 'which sets no password: remove password and update_password from helix_users[1] (pat)' in output
+    assert sim.log == [] and sim.person('pat') is None
+
+
+def test_people_loop_shows_no_item_and_names_the_people_that_failed(sim, tmp_path):
+    """The people loop is no_log (an item may hold anything): -vvv shows neither an item nor a result; the role
+    says what changed, names the person that failed with the module's message, and publishes the counts."""
+    sim.configure(itsm=True)
+    email = 'pat.private@calbro.com'
+    people = [dict(login_id='pat', first_name='Pat', last_name='Lee', company='Calbro Services', email=email),
+              dict(login_id='zed', first_name='Zed', last_name='Null', company='No Such Company')]
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_target='person', helix_users=people),
+                               verbosity=3, env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc != 0
+    assert sim.person('pat')['Internet E-mail'] == email and sim.person('zed') is None
+    assert email not in output
+    assert "1 of 2 people failed: zed: nothing was written: the company 'No Such Company'" in output, output
+    stats = custom_stats(output)['helix_provision']
+    assert (stats['created'], stats['failed'], stats['check_mode']) == (1, 1, False)
+
+
+def test_offboard_fails_on_a_login_no_one_has_in_both_targets(sim, tmp_path):
+    """user (documented) and person (it reported green): a login that does not exist is not offboarded; a dry run
+    says so too; the job's artifacts name it."""
+    sim.configure(itsm=True)
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(
+        helix_target='person', helix_offboard_logins=['mary', 'no.such.person']), env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc != 0
+    assert 'Not obsolete after offboarding (missing users included): no.such.person' in output
+    assert sim.person('mary') is None  # the others were offboarded, as in user mode
+    assert custom_stats(output)['helix_offboard'] == dict(logins=2, obsoleted=1, unchanged=0, failed=1,
+                                                          failed_logins=['no.such.person'], check_mode=False)
+    assert sim.log[-1]['path'] == '/api/jwt/logout'
+    sim.clear_log()
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['jdoe', 'nobody']), check=True)
+    assert rc != 0 and 'Would not be obsolete after offboarding (missing users included): nobody' in output
+    assert writes(sim) == []
+
+
+def test_provision_takes_one_login_per_line(sim, tmp_path):
+    """A survey's textarea: CRLF line ends, blank lines and spaces; the logins are declared as bare logins."""
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users='jdoe\r\n\n  \n'),
+                               env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc == 0, output
+    assert custom_stats(output)['helix_provision']['unchanged'] == 1
+    assert writes(sim) == []
+
+
+def test_provision_finds_a_users_file_where_it_runs_and_never_in_the_collection(sim, tmp_path):
+    """The ready playbook lies inside the collection: a relative helix_users_file is found in the directory
+    ansible-playbook runs in; a file inside the collection is refused; a missing one names where it was looked for."""
+    workdir = tmp_path / 'repo'
+    workdir.mkdir()
+    (workdir / 'staff.yml').write_text(yaml.safe_dump([dict(login_name='wfile1', full_name='W File', license_type='Read')]))
+    env = credential_env(sim, tmp_path)
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file='staff.yml'))
+    assert rc == 0, output
+    assert sim.user('wfile1')['Full Name'] == 'W File'
+    sim.clear_log()
+    inside = os.path.join(ROOT, 'playbooks', 'vars', 'provision.example.yml')
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file=inside))
+    assert rc != 0 and 'helix_users_file %s lies inside the helix.users collection' % inside in output
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file='vars/provision.example.yml'))
+    assert rc != 0
+    assert 'helix_users_file vars/provision.example.yml was not found (looked in %s)' % workdir in output
     assert sim.log == []
