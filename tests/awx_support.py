@@ -145,7 +145,8 @@ def answer_problems(item, answers):
         if item.get('max') not in ('', None) and len(value) > int(item['max']):
             return ['%s too long' % name]
     elif kind == 'integer':
-        if type(value) is not int:  # pylint: disable=unidiomatic-typecheck  (AWX's own test: no bool)
+        # AWX's own check, in which a bool is no integer
+        if type(value) is not int:  # pylint: disable=unidiomatic-typecheck
             return ['%s expected to be an integer' % name]
         if item.get('min') not in ('', None) and value < int(item['min']):
             return ['%s too small' % name]
