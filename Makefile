@@ -23,6 +23,7 @@ $(STAMP): requirements-dev.txt
 	@if test -x $(PY) && test "$(VENV_PYVER)" != "$(PYVER)"; then echo "$(VENV) runs another Python than $(PYTHON): making it anew"; rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PY) tools/awx_collection.py --dest $(VENV)/awx-collections
 	rm -f $(VENV)/.installed-* && touch $@
 
 # build/collections/ansible_collections/helix/users -> this tree, so Ansible finds the collection

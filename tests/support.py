@@ -95,13 +95,17 @@ def writes(sim):
 
 
 def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, verbosity=3, env=None,
-                 extra_vars_file=None, collections_path=None):
+                 extra_vars_file=None, collections_path=None, cwd=None, inventory=None):
     """Run ansible-playbook (at -vvv by default) with this collection on the path; return (rc, output).
+
+    It runs in cwd (default: the repository), with the implicit localhost unless an inventory is given.
 
     The output is kept for the secret-leak scan that follows every integration test.
     """
     ensure_collection_path()
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), str(playbook)]
+    if inventory:
+        command += ['-i', str(inventory)]
     if extra_vars:
         command += ['-e', json.dumps(extra_vars)]
     if extra_vars_file:
@@ -130,6 +134,6 @@ def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, v
         ANSIBLE_LOCALHOST_WARNING='0',
     )
     run_env.update(env or {})
-    proc = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(command, cwd=str(cwd or ROOT), env=run_env, capture_output=True, text=True, timeout=600, check=False)
     OUTPUTS.append(proc.stdout + proc.stderr)
     return proc.returncode, proc.stdout + proc.stderr

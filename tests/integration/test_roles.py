@@ -4,29 +4,19 @@ rendered from the AWX credential type the way AWX injects them."""
 import csv
 import json
 import os
+import shutil
 import time
 
-import jinja2
 import yaml
 
-from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, writes
+import awx_support
+from simulator import Simulator
+from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, secret, writes
 
-CREDENTIAL_TYPE = os.path.join(ROOT, 'extensions', 'awx', 'credential_type.yml')
 
-
-def credential_env(sim, **inputs):
-    """The environment AWX injects for a "BMC Helix" credential with these inputs."""
-    with open(CREDENTIAL_TYPE, encoding='utf-8') as handle:
-        definition = yaml.safe_load(handle)
-    values = dict(helix_url=sim.url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD,
-                  helix_auth_string='', helix_validate_certs=True, helix_ca_bundle='', helix_timeout='',
-                  helix_max_retries='')
-    values.update(inputs)
-    fields = set(field['id'] for field in definition['inputs']['fields'])
-    assert set(values) == fields
-    assert set(definition['inputs']['required']) <= fields
-    return dict((name, jinja2.Template(template).render(**values))
-                for name, template in definition['injectors']['env'].items())
+def credential_env(sim, tmp_path, **inputs):
+    """The environment AWX injects for a "BMC Helix" credential with the required inputs (and these)."""
+    return awx_support.credential_env(sim.url, tmp_path / 'awx', **inputs)
 
 
 def playbook(name):
@@ -39,16 +29,22 @@ def write_vars(tmp_path, data):
     return '@' + str(path)
 
 
-def run_with_vars(sim, tmp_path, name, data, **kwargs):
-    rc, output = run_playbook(playbook(name), tmp_path, env=credential_env(sim), extra_vars_file=write_vars(tmp_path, data),
-                              **kwargs)
+def run_with_vars(sim, tmp_path, name, data, env=None, **kwargs):
+    rc, output = run_playbook(playbook(name), tmp_path, env=dict(credential_env(sim, tmp_path), **(env or {})),
+                              extra_vars_file=write_vars(tmp_path, data), **kwargs)
     return rc, output
 
 
-def test_credential_type_injects_every_connection_variable(sim):
-    env = credential_env(sim)
+def custom_stats(output):
+    """The play's set_stats data, as ANSIBLE_SHOW_CUSTOM_STATS prints it (what AWX keeps as the job's artifacts)."""
+    line, = [line for line in output[output.index('CUSTOM STATS'):].splitlines() if line.strip().startswith('RUN:')]
+    return json.loads(line.split(':', 1)[1])
+
+
+def test_credential_type_injects_every_connection_variable(sim, tmp_path):
+    env = credential_env(sim, tmp_path)
     assert env == {'HELIX_URL': sim.url, 'HELIX_USERNAME': ADMIN_USER, 'HELIX_PASSWORD': ADMIN_PASSWORD,
-                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'True', 'HELIX_CA_PATH': '',
+                   'HELIX_AUTH_STRING': '', 'HELIX_VALIDATE_CERTS': 'true', 'HELIX_CA_PATH': '',
                    'HELIX_TIMEOUT': '30', 'HELIX_MAX_RETRIES': '3'}
 
 
@@ -247,7 +243,7 @@ def test_helix_max_retries_is_passed_through(sim, tmp_path):
 def test_helix_max_retries_from_the_environment(sim, tmp_path):
     sim.configure(fail_first=1)
     rc, output = run_role('offboard', tmp_path, role_data('offboard', tmp_path), env=dict(
-        credential_env(sim), HELIX_MAX_RETRIES='0'))
+        credential_env(sim, tmp_path), HELIX_MAX_RETRIES='0'))
     assert rc != 0 and '503' in output
     assert sim.user('jdoe')['Status'] == 'Current'
 
@@ -292,7 +288,7 @@ def test_provision_refuses_a_purge_of_an_empty_list_before_any_request(sim, tmp_
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
         helix_purge=True, helix_purge_query="'Login Name' LIKE \"user%\""))
     assert rc != 0
-    assert 'Give the users either in helix_users (a list) or in helix_users_file' in output
+    assert 'Give the users either in helix_users (a list, or one login per line) or in helix_users_file' in output
     assert 'one of them is required' in output
     assert sim.log == []
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users=['jdoe'], helix_purge=True,
@@ -330,19 +326,63 @@ def test_audit_refuses_a_report_directory_inside_the_collection(sim, tmp_path):
     rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest=os.path.join(ROOT, 'helix-audit')))
     assert rc != 0 and 'lies inside the helix.users collection' in output
     assert sim.log == [] and not os.path.exists(os.path.join(ROOT, 'helix-audit'))
+    # ~ is expanded before the check: here the home directory is the collection itself
+    try:
+        rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest='~/helix-audit-home'),
+                                   env=dict(HOME=ROOT))
+        assert rc != 0 and 'helix_audit_dest %s/helix-audit-home lies inside' % ROOT in output, output
+        assert sim.log == [] and not os.path.exists(os.path.join(ROOT, 'helix-audit-home'))
+    finally:
+        shutil.rmtree(os.path.join(ROOT, 'helix-audit-home'), ignore_errors=True)
 
 
-def test_audit_writes_where_ansible_playbook_started_by_default_and_publishes_its_counts(sim, tmp_path):
-    workdir = tmp_path / 'work'
+def test_audit_writes_in_the_directory_the_job_runs_in_by_default_and_publishes_its_counts(sim, tmp_path):
+    """Its working directory, not PWD: a process started by another (ansible-runner, a CI runner, sudo) keeps the PWD
+    of whoever started that one."""
+    workdir, launcher = tmp_path / 'work', tmp_path / 'launcher'
     workdir.mkdir()
-    rc, output = run_playbook(playbook('audit.yml'), tmp_path, env=dict(
-        credential_env(sim), PWD=str(workdir), ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    launcher.mkdir()
+    rc, output = run_playbook(playbook('audit.yml'), tmp_path, cwd=workdir, env=dict(
+        credential_env(sim, tmp_path), PWD=str(launcher), ANSIBLE_SHOW_CUSTOM_STATS='1'))
     assert rc == 0, output
     assert (workdir / 'helix-audit' / 'helix-users.csv').exists()
+    assert not (launcher / 'helix-audit').exists()
     assert not os.path.exists(os.path.join(ROOT, 'playbooks', 'helix-audit'))
-    stats = output[output.index('CUSTOM STATS'):]  # what AWX keeps as the job's artifacts
+    stats = custom_stats(output)
     current = sum(1 for user in sim.state()['users'] if user['Status'] == 'Current')
-    assert '"helix_audit"' in stats and '"count": %d' % current in stats.replace("'", '"')
+    assert stats['helix_audit']['count'] == current
+    assert stats['helix_audit']['csv_path'] == str(workdir / 'helix-audit' / 'helix-users.csv')
+    assert stats['helix_audit_by_host'] == {'localhost': stats['helix_audit']}
+
+
+def test_audit_of_an_inventory_of_tenants_reports_every_tenant(sim, tmp_path):
+    """Two hosts, one simulator each: each tenant audited, its report in a directory named after its host, its
+    counts in the artifacts under its host; each session logged in and out."""
+    other = Simulator(port=0)
+    other.start()
+    try:
+        other.seed_users(7)
+        inventory = tmp_path / 'tenants.yml'
+        inventory.write_text(yaml.safe_dump({'tenants': {'hosts': {
+            'acme': dict(helix_url=sim.url), 'globex': dict(helix_url=other.url)}}}), encoding='utf-8')
+        play = tmp_path / 'audit-tenants.yml'
+        play.write_text(yaml.safe_dump([dict(name='Audit every tenant', hosts='tenants', gather_facts=False,
+                                             roles=['helix.users.audit'])]), encoding='utf-8')
+        env = dict(HELIX_USERNAME=ADMIN_USER, HELIX_PASSWORD=ADMIN_PASSWORD, ANSIBLE_SHOW_CUSTOM_STATS='1')
+        rc, output = run_playbook(play, tmp_path, env=env, inventory=inventory, cwd=tmp_path,
+                                  extra_vars=dict(helix_audit_dest=str(tmp_path / 'reports')))
+        assert rc == 0, output
+        stats = custom_stats(output)
+        for host, server in (('acme', sim), ('globex', other)):
+            current = sorted(u['Login Name'] for u in server.state()['users'] if u['Status'] == 'Current')
+            with open(tmp_path / 'reports' / host / 'helix-users.csv', encoding='utf-8', newline='') as handle:
+                assert [row['Login Name'] for row in csv.DictReader(handle)] == current, host
+            assert stats['helix_audit_by_host'][host]['count'] == len(current), host
+            assert sessions(server) == (1, 1), host
+        assert 'helix_audit' not in stats  # one tenant's counts never stand for the play's
+        assert not (tmp_path / 'reports' / 'helix-users.csv').exists()
+    finally:
+        other.stop()
 
 
 def test_provision_and_offboard_people_on_a_helix_itsm_tenant(sim, tmp_path):
@@ -374,4 +414,85 @@ def test_people_come_from_a_list_without_a_purge(sim, tmp_path):
     rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(
         helix_target='person', helix_users=['mary'], helix_purge=True, helix_purge_query="'Company' = \"X\""))
     assert rc != 0 and 'With helix_target person the people come from helix_users' in output
+    assert sim.log == []
+
+
+def test_people_items_with_a_password_are_refused_without_showing_it(sim, tmp_path):
+    """helix_person sets no password: an item holding one is refused before any request, named by its login, and
+    the password appears in no output at -vvv (the leak scan of every integration test looks for it)."""
+    sim.configure(itsm=True)
+    sim.clear_log()
+    password = secret('People-Item-Secret-1')
+    person = dict(login_id='pat', first_name='Pat', last_name='Lee', company='Calbro Services', password=password)
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_target='person', helix_users=['mary', person]),
+                               verbosity=3)
+    assert rc != 0
+    assert 'which sets no password: remove password and update_password from helix_users[1] (pat)' in output
+    assert sim.log == [] and sim.person('pat') is None
+
+
+def test_people_loop_shows_no_item_and_names_the_people_that_failed(sim, tmp_path):
+    """The people loop is no_log (an item may hold anything): -vvv shows neither an item nor a result; the role
+    says what changed, names the person that failed with the module's message, and publishes the counts."""
+    sim.configure(itsm=True)
+    email = 'pat.private@calbro.com'
+    people = [dict(login_id='pat', first_name='Pat', last_name='Lee', company='Calbro Services', email=email),
+              dict(login_id='zed', first_name='Zed', last_name='Null', company='No Such Company')]
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_target='person', helix_users=people),
+                               verbosity=3, env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc != 0
+    assert sim.person('pat')['Internet E-mail'] == email and sim.person('zed') is None
+    assert email not in output
+    assert "1 of 2 people failed: zed: nothing was written: the company 'No Such Company'" in output, output
+    stats = custom_stats(output)['helix_provision']
+    assert (stats['created'], stats['failed'], stats['check_mode']) == (1, 1, False)
+
+
+def test_offboard_fails_on_a_login_no_one_has_in_both_targets(sim, tmp_path):
+    """user (documented) and person (it reported green): a login that does not exist is not offboarded; a dry run
+    says so too; the job's artifacts name it."""
+    sim.configure(itsm=True)
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(
+        helix_target='person', helix_offboard_logins=['mary', 'no.such.person']), env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc != 0
+    assert 'Not obsolete after offboarding (missing users included): no.such.person' in output
+    assert sim.person('mary') is None  # the others were offboarded, as in user mode
+    assert custom_stats(output)['helix_offboard'] == dict(logins=2, obsoleted=1, unchanged=0, failed=1,
+                                                          failed_logins=['no.such.person'], check_mode=False)
+    assert sim.log[-1]['path'] == '/api/jwt/logout'
+    sim.clear_log()
+    rc, output = run_with_vars(sim, tmp_path, 'offboard.yml', dict(helix_offboard_logins=['jdoe', 'nobody']), check=True)
+    assert rc != 0 and 'Would not be obsolete after offboarding (missing users included): nobody' in output
+    assert writes(sim) == []
+
+
+def test_provision_takes_one_login_per_line(sim, tmp_path):
+    """A survey's textarea: CRLF line ends, blank lines and spaces; the logins are declared as bare logins."""
+    rc, output = run_with_vars(sim, tmp_path, 'provision.yml', dict(helix_users='jdoe\r\n\n  \n'),
+                               env=dict(ANSIBLE_SHOW_CUSTOM_STATS='1'))
+    assert rc == 0, output
+    assert custom_stats(output)['helix_provision']['unchanged'] == 1
+    assert writes(sim) == []
+
+
+def test_provision_finds_a_users_file_where_it_runs_and_never_in_the_collection(sim, tmp_path):
+    """The ready playbook lies inside the collection: a relative helix_users_file is found in the directory
+    ansible-playbook runs in; a file inside the collection is refused; a missing one names where it was looked for."""
+    workdir = tmp_path / 'repo'
+    workdir.mkdir()
+    (workdir / 'staff.yml').write_text(yaml.safe_dump([dict(login_name='wfile1', full_name='W File', license_type='Read')]))
+    env = credential_env(sim, tmp_path)
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file='staff.yml'))
+    assert rc == 0, output
+    assert sim.user('wfile1')['Full Name'] == 'W File'
+    sim.clear_log()
+    inside = os.path.join(ROOT, 'playbooks', 'vars', 'provision.example.yml')
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file=inside))
+    assert rc != 0 and 'helix_users_file %s lies inside the helix.users collection' % inside in output
+    rc, output = run_playbook(playbook('provision.yml'), tmp_path, env=env, cwd=workdir,
+                              extra_vars=dict(helix_users_file='vars/provision.example.yml'))
+    assert rc != 0
+    assert 'helix_users_file vars/provision.example.yml was not found (looked in %s)' % workdir in output
     assert sim.log == []
