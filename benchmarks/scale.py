@@ -68,8 +68,8 @@ def measure(populations):
                         'users_file JSON')
                     expected_writes = int(population * changed)
                     if result['writes'] != expected_writes:
-                        raise SystemExit('%s at %d: %d writes, expected %d' % (case, population, result['writes'],
-                                                                                expected_writes))
+                        raise SystemExit('%s at %d: %d writes, expected %d' % (
+                            case, population, result['writes'], expected_writes))
                     rows.append(dict(result, population=population, case=case, floor=floor))
                     print(format_row(rows[-1]), flush=True)
                     if changed:  # back to the stored state for the next case
