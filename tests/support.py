@@ -7,8 +7,26 @@ import json
 import os
 import subprocess
 import sys
+from unittest import mock
 
-from ansible.module_utils.testing import patch_module_args
+try:  # ansible-core 2.19 and newer
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core 2.17 and 2.18: AnsibleModule reads basic._ANSIBLE_ARGS when it is set
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        """Expose the given module args to AnsibleModule instances made within this context (2.17, 2.18).
+
+        Internal _ansible_* arguments this core does not know (2.19's _ansible_inject_invocation,
+        _ansible_tracebacks_for) are left out, as its controller never sends them; AnsibleModule would
+        refuse them as unsupported parameters.
+        """
+        from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+        from ansible.module_utils.common.parameters import PASS_VARS  # pylint: disable=import-outside-toplevel
+        known = {'_ansible_' + name for name in PASS_VARS}
+        args = {key: value for key, value in (args or {}).items() if not key.startswith('_ansible_') or key in known}
+        buffer = json.dumps(dict(ANSIBLE_MODULE_ARGS=args)).encode('utf-8')
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', buffer):
+            yield
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(ROOT, 'build', 'collections')
