@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIND_PYTHON = os.path.join(ROOT, 'tools', 'find_python.py')
