@@ -67,7 +67,8 @@ docs: venv collection
 importer: venv
 	$(PY) tools/galaxy_importer.py
 
-## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv.
+## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv;
+## on the oldest and the newest (2.17, 2.21) also pytest over tests/unit, tests/functional and tests/simulator_tests.
 matrix: venv
 	$(PY) tools/sanity_matrix.py
 
