@@ -35,13 +35,19 @@ collection:
 demo: venv collection
 	$(TOOL) tools/demo.py
 
-## Every test: pytest (client, simulator, modules, roles, packaging), lint, docs, galaxy-importer, sanity.
-test: venv collection
+## Every test: pytest (client, simulator, modules, roles, packaging, the audit report in headless Chromium),
+## lint, docs, galaxy-importer, sanity.
+test: venv collection chromium
 	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory lint importer sanity
 
-units: venv collection
+units: venv collection chromium
 	$(PY) -m pytest -n 2
+
+## Debian's chromium for the browser test of the audit report: installed (apt-get, as root) only when missing.
+.PHONY: chromium
+chromium: venv
+	@$(PY) tools/ensure_chromium.py
 
 ## The pure unit tests alone: no server, no network, seconds.
 unit: venv collection
