@@ -228,7 +228,10 @@ def _replace(module, produced, path, equal=None):
         os.remove(produced)
         changed = True
     else:
-        module.atomic_move(produced, path)
+        # the file gets its final mode before it is moved in place (the temporary file is beside it, so the move
+        # is one rename): atomic_move would give a new file the default 0644 until the mode is set after it
+        module.set_mode_if_different(produced, module.params['mode'], False)
+        os.replace(produced, path)
         changed = True
     if os.path.exists(path):  # in check mode a new file does not exist yet
         changed = module.set_mode_if_different(path, module.params['mode'], changed)

@@ -107,6 +107,28 @@ def test_report_files_are_readable_by_their_owner_only_unless_mode_widens_them(s
     assert report(sim, tmp_path, mode='0640')['changed'] is False
 
 
+def test_every_report_file_has_its_mode_from_the_first_byte(sim, tmp_path, monkeypatch):
+    """No moment with the files readable by others: each is 0600 already when it is moved into place."""
+    from ansible_collections.helix.users.plugins.module_utils import report as report_utils
+    moved = []
+    real_replace = os.replace
+
+    def replace(source, destination):
+        moved.append((os.path.basename(destination), stat.S_IMODE(os.stat(source).st_mode)))
+        return real_replace(source, destination)
+    monkeypatch.setattr(report_utils.os, 'replace', replace)
+    (tmp_path / 'users.csv').write_text('old', encoding='utf-8')
+    os.chmod(tmp_path / 'users.csv', 0o644)  # an earlier file others could read
+    old_umask = os.umask(0o022)
+    try:
+        assert report(sim, tmp_path, html_path=str(tmp_path / 'users.html'))['changed'] is True
+    finally:
+        os.umask(old_umask)
+    assert sorted(moved) == [('users.csv', 0o600), ('users.html', 0o600), ('users.json', 0o600)]
+    for name in ('users.csv', 'users.json', 'users.html'):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
+
+
 # ---------------------------------------------------------------- the HTML audit
 def audit_report(sim, folder, check=False, **args):
     options = dict(csv_path=str(folder / 'helix-users.csv'), json_path=str(folder / 'helix-users.json'),
