@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit bench-inputs bench-failing sanity lint docs importer bench bench-quick matrix ee-context clean
+.PHONY: venv collection demo test units unit bench-inputs bench-failing bench-scale sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
@@ -35,13 +35,19 @@ collection:
 demo: venv collection
 	$(TOOL) tools/demo.py
 
-## Every test: pytest (client, simulator, modules, roles, packaging), lint, docs, galaxy-importer, sanity.
-test: venv collection
+## Every test: pytest (client, simulator, modules, roles, packaging, the audit report in headless Chromium),
+## lint, docs, galaxy-importer, sanity.
+test: venv collection chromium
 	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory lint importer sanity
 
-units: venv collection
+units: venv collection chromium
 	$(PY) -m pytest -n 2
+
+## Debian's chromium for the browser test of the audit report: installed (apt-get, as root) only when missing.
+.PHONY: chromium
+chromium: venv
+	@$(PY) tools/ensure_chromium.py
 
 ## The pure unit tests alone: no server, no network, seconds.
 unit: venv collection
@@ -67,7 +73,8 @@ docs: venv collection
 importer: venv
 	$(PY) tools/galaxy_importer.py
 
-## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv.
+## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv;
+## on the oldest and the newest (2.17, 2.21) also pytest over tests/unit, tests/functional and tests/simulator_tests.
 matrix: venv
 	$(PY) tools/sanity_matrix.py
 
@@ -81,6 +88,11 @@ bench: venv collection
 	$(TOOL) benchmarks/run.py --write
 	$(TOOL) benchmarks/inputs.py --write
 	$(TOOL) benchmarks/failing_tenant.py --write
+	$(TOOL) benchmarks/scale.py --write
+
+## 10,000, 30,000 and 100,000 users from a users_file, unchanged and 10 % changed, beside the ping floor (minutes).
+bench-scale: venv collection
+	$(TOOL) benchmarks/scale.py --write
 
 ## A tenant failing every write: how long 10,000 users take to stop (about a minute).
 bench-failing: venv collection

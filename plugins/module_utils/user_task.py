@@ -45,6 +45,7 @@ TASK_OPTIONS = dict(
     purge_limit=dict(type='int', default=10),
     purge_exclude=dict(type='list', elements='str'),
     concurrency=dict(type='int', default=4),
+    list_unchanged=dict(type='bool'),
     page_size=dict(type='int', default=1000),
     form=dict(type='str', default='User'),
     current_status=dict(type='str'),
@@ -164,9 +165,12 @@ def named_fields(client, specs, form):
     refuse(problems)
 
 
-def replanning(spec, resolver, settings):
-    """Change.replan of a user's plan: after AR 309, the user read again and planned anew."""
-    def replan(fresh):
+def replanning(specs, resolver, settings):
+    """The Change.replan of every user's plan (one for all): after AR 309, the user read again and planned anew."""
+    by_login = dict((spec['login_name'], spec) for spec in specs)
+
+    def replan(fresh, plan):
+        spec = by_login[plan.login]
         found = read_by_keys(fresh, settings['form'], LOGIN, [spec['login_name']],
                              fields=read_fields(fields_to_read([spec])))
         stored = found.found(spec['login_name'])
@@ -184,8 +188,9 @@ def run(module, client, specs, single):
     try:
         named_fields(client, specs, params['form'])
         plans = plan_all(client, specs, resolver, settings, params['page_size'])
-        for spec, plan in zip(specs, plans):  # plans of the specs come first, in their order (then the purge's)
-            plan.replan = replanning(spec, resolver, settings)
+        replan = replanning(specs, resolver, settings)
+        for plan in plans[:len(specs)]:  # plans of the specs come first, in their order (then the purge's)
+            plan.replan = replan
         breaker = execute(client, plans, module.check_mode, Guard(client.login_name, params['form']),
                           params['concurrency'])
     except WriteError as exc:
@@ -197,4 +202,4 @@ def run(module, client, specs, single):
             module.warn('user %r: %s' % (plan.login, warning))
     if single:
         return single_result(plans[0], resolver, module._diff, status_labels(plans))
-    return bulk_result(plans, module._diff, breaker)
+    return bulk_result(plans, module._diff, breaker, params['list_unchanged'])

@@ -57,7 +57,7 @@ class WriteError(HelixError):
         self.result = result or {}
 
 
-class Step(object):
+class Step(object):  # pylint: disable=too-many-instance-attributes
     """One write.
 
     :param method: create, update or delete.
@@ -72,6 +72,9 @@ class Step(object):
     :param rekeys: the write changes its key field on purpose (a person's Login ID removed when offboarding);
         any other write that would change its key is refused by the guard layer.
     """
+
+    __slots__ = ('form', 'method', 'entry_id', 'values', 'key', 'current', 'what', 'noun', 'links', 'then', 'optional',
+                 'rekeys', 'outcome', 'replanned')  # a bulk run holds one per user
 
     def __init__(self, form, method, entry_id=None, values=None, key=None, current=None, what=None, noun=None,
                  links=None, then=None, optional=None, rekeys=False):
@@ -100,6 +103,9 @@ class Step(object):
 class Change(object):
     """What a task does to one thing it declares: its action, its steps in order, its diff, its outcome."""
 
+    __slots__ = ('subject', 'action', 'steps', 'before', 'after', 'current', 'entry_id', 'msg', 'attempted', 'error',
+                 'warnings', 'replan', 'replanned', '__dict__')  # a bulk run holds one per user; subclasses may add attributes
+
     def __init__(self, subject, action, steps=None, before=None, after=None, current=None, entry_id=None, msg=None):
         self.subject = subject
         self.action = action
@@ -112,7 +118,8 @@ class Change(object):
         self.attempted = None  # the action a failed write tried
         self.error = None  # the HelixError of a failed write, with its AR messages
         self.warnings = []
-        # callable(client) -> a Change planned anew from a fresh read, after an update met AR 309 (once)
+        # callable(client, change) -> a Change planned anew from a fresh read, after an update met AR 309 (once);
+        # one callable may serve every change of a task
         self.replan = None
         self.replanned = False
 
@@ -320,7 +327,7 @@ def _confirmed(client, step):
 def _replan(client, change, step, index, guard):
     """After AR 309: the change planned anew from a fresh read and checked like the first plan (WriteError if refused)."""
     change.replanned = step.replanned = True
-    fresh = change.replan(client)
+    fresh = change.replan(client, change)
     problems = refusals(client, [fresh], guard)
     if problems:
         raise WriteError('planned again after the entry changed, it is refused: %s' % '; '.join(problems))

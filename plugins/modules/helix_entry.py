@@ -261,7 +261,8 @@ def run(module, client, key, values):
     fields = fields_to_read(key, values)
     change = plan_entry(form, key, values, find_entry(client, form, key, fields=fields), state=state)
     # after AR 309 (the entry changed after it was read): read and planned again, once
-    change.replan = lambda fresh: plan_entry(form, key, values, find_entry(fresh, form, key, fields=fields), state=state)
+    change.replan = lambda fresh, _change: plan_entry(form, key, values, find_entry(fresh, form, key, fields=fields),
+                                                      state=state)
     execute(client, [change], module.check_mode, Guard(client.login_name))
     for warning in change.warnings:
         module.warn('%s: %s' % (key.describe(), warning))

@@ -369,7 +369,7 @@ def declared(client, params):
 def run(module, client):
     params = declared(client, module.params)
     change = plan_person(client, params)
-    change.replan = lambda fresh: plan_person(fresh, params)  # after AR 309: read and planned again, once
+    change.replan = lambda fresh, _change: plan_person(fresh, params)  # after AR 309: read and planned again, once
     execute(client, [change], module.check_mode, Guard(client.login_name))
     for warning in change.warnings:
         module.warn(warning)

@@ -293,6 +293,13 @@ class EntryStore:
     def remove_entry(self, form_name, entry_id):
         self._remove(self.forms[form_name], entry_id)
 
+    def backdate(self, form_name, entry_id, epoch):
+        """Set an entry's Modified Date (epoch seconds) as if nobody had touched it since then."""
+        with self.lock:
+            form = self.forms[form_name]
+            form.entries[entry_id]["Modified Date"] = int(epoch)
+            form.rendered.pop(entry_id, None)
+
     def user_values(self, login):
         """The stored User entry of a Login Name (by the case rule), or None."""
         return self._user_values(login)
