@@ -52,6 +52,14 @@ def test_field_names_of_every_option_are_checked_before_anything_is_read(sim):
     assert entry_reads(sim) == [] and len(metadata_reads(sim)) == 1
 
 
+def test_a_key_field_the_form_does_not_have_is_named_before_anything_is_read(sim):
+    sim.clear_log()
+    result = entry(sim, form='User', key={'Login Nmae': 'jdoe'}, values={'Department': 'Ops'})
+    assert result['failed'] is True and "key names 'Login Nmae', which is no field of form 'User' (did you mean" \
+        " 'Login Name'," in result['msg']
+    assert entry_reads(sim) == [] and writes(sim) == []
+
+
 def test_a_create_missing_a_required_field_is_named_before_the_post(sim):
     sim.clear_log()
     result = entry(sim, form='User', key={'Login Name': 'newbie'}, values={'Email Address': 'n@example.com'})
