@@ -552,24 +552,29 @@ class EntryStore:
         return {str(labels.get(index, index)): dict(change) for index, change in history.items()}
 
     def _render(self, form, values, names=None):
-        """API-shaped values (cached per entry); names selects fields."""
-        entry_id = values[form.definition.id_name]
-        full = form.rendered.get(entry_id)
-        if full is None:
-            full = {}
-            for field in form.definition.fields:
-                value = values.get(field.name)
-                if value is not None:
-                    if field.kind == "selection":
-                        value = field.labels.get(value, value)
-                    elif field.kind == "date":
-                        value = iso(value)
-                    elif field.kind == "password":
-                        value = "***"
-                    elif field.kind == "history":
-                        value = self._history(form, value)
-                full[field.name] = value
-            form.rendered[entry_id] = full
+        """API-shaped values; names selects fields. Each field is rendered once per entry, when first asked for
+        (cached until the entry changes): a page of seven fields need not render dates and histories it omits."""
+        definition = form.definition
+        entry_id = values[definition.id_name]
+        cached = form.rendered.get(entry_id)
+        if cached is None:
+            cached = form.rendered[entry_id] = {}
         if names is None:
-            return full
-        return {name: full[name] for name in names}
+            names = [field.name for field in definition.fields]
+        for name in names:
+            if name not in cached:
+                cached[name] = self._rendered_value(form, definition.field(name), values.get(name))
+        return {name: cached[name] for name in names}
+
+    def _rendered_value(self, form, field, value):
+        if value is None:
+            return None
+        if field.kind == "selection":
+            return field.labels.get(value, value)
+        if field.kind == "date":
+            return iso(value)
+        if field.kind == "password":
+            return "***"
+        if field.kind == "history":
+            return self._history(form, value)
+        return value
