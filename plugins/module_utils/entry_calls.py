@@ -90,9 +90,9 @@ class EntryCalls(object):
         # No _links at all (older servers, the guide's shape): go on until an empty page.
         return body.get('entries') or [], not (isinstance(links, dict) and not links.get('next'))
 
-    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0, ahead=False):
         """Yield the entries matching q, across all pages (see list_pages)."""
-        for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit):
+        for page in self.list_pages(form, q=q, fields=fields, sort=sort, page_size=page_size, limit=limit, ahead=ahead):
             yield from page
 
     def get_entry(self, form, entry_id_, fields=None):

@@ -56,9 +56,12 @@ def scan_purge_scope(client, found, purge_query, fields, form, page_size):
     return unlisted
 
 
-def read_users(client, logins, fields, form, page_size, purge_query=None):
-    """(KeyedRead of the logins, the entries of the purge scope that are not declared)."""
-    found = KeyedRead(LOGIN, logins)
+def read_users(client, logins, fields, form, page_size, purge_query=None, on_exact=None):
+    """(KeyedRead of the logins, the entries of the purge scope that are not declared).
+
+    :param on_exact: see KeyedRead: the declared users' entries handed over as they arrive, not kept.
+    """
+    found = KeyedRead(LOGIN, logins, on_exact=on_exact)
     unlisted = scan_purge_scope(client, found, purge_query, fields, form, page_size) if purge_query else []
     if not found.complete():
         read_population(client, found, fields, form, page_size)

@@ -189,7 +189,7 @@ def run(module, client, specs, single):
     settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
         named_fields(client, specs, params['form'])
-        plans = plan_all(client, specs, resolver, settings, params['page_size'])
+        plans = plan_all(client, specs, resolver, settings, params['page_size'], hold_unchanged=single)
         replan = replanning(specs, resolver, settings)
         for plan in plans[:len(specs)]:  # plans of the specs come first, in their order (then the purge's)
             plan.replan = replan
