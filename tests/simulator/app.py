@@ -9,9 +9,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, NO_SUCH_USER, ARError, message
+from .errors import ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, ENTRY_MISSING, FORM_NO_ACCESS, NO_SUCH_USER, ARError, message
 from .faults import truncated_json
 from .tokens import TokenError
+from .webhooks import WebhookError
 
 # The server handler closes the connection without a reply when this key is set.
 DROP_KEY = "simulator.drop_connection"
@@ -25,6 +26,8 @@ _ROUTES = Map([
     Rule("/api/jwt/logout", endpoint="logout", methods=["POST"]),
     Rule("/api/arsys/v1/entry/<form>", endpoint="entries", methods=["GET", "POST"]),
     Rule("/api/arsys/v1/entry/<form>/<entry_id>", endpoint="entry", methods=["GET", "PUT", "DELETE"]),
+    Rule("/api/arsys/v1/webhook", endpoint="webhooks", methods=["GET", "POST"]),
+    Rule("/api/arsys/v1/webhook/<hook_id>", endpoint="webhook", methods=["GET", "DELETE"]),
     Rule("/__sim/state", endpoint="sim_state", methods=["GET"]),
     Rule("/__sim/log", endpoint="sim_log", methods=["GET", "DELETE"]),
     Rule("/__sim/reset", endpoint="sim_reset", methods=["POST"]),
@@ -237,6 +240,35 @@ class SimulatorApp:
             store.delete(form, entry_id, claims["sub"])
             self.sim.stats.event("deletes")
         return _empty(204)
+
+    def _webhooks(self, request, record):
+        """Register (admins only) or list the webhooks (webhooks.py); the body is never logged (it may hold a password)."""
+        claims = self._admin_claims(request, record)
+        if request.method == "GET":
+            return json_response({"webhooks": self.sim.webhooks.list()})
+        try:
+            body = json.loads(request.get_data() or b"null")
+            hook_id = self.sim.webhooks.register(body, claims["sub"])
+        except (ValueError, WebhookError) as exc:
+            raise ARError(400, BAD_REQUEST, str(exc) if isinstance(exc, WebhookError) else "the body is not valid JSON") from None
+        return _empty(201, {"Location": f"{_origin(request)}/api/arsys/v1/webhook/{hook_id}"})
+
+    def _webhook(self, request, record, hook_id):
+        self._admin_claims(request, record)
+        if request.method == "DELETE":
+            if not self.sim.webhooks.delete(hook_id):
+                raise ARError(404, ENTRY_MISSING, f"webhook {hook_id}")
+            return _empty(204)
+        hook = self.sim.webhooks.get(hook_id)
+        if hook is None:
+            raise ARError(404, ENTRY_MISSING, f"webhook {hook_id}")
+        return json_response(hook)
+
+    def _admin_claims(self, request, record):
+        claims = self._claims(request, record)
+        if claims["sub"] not in self.sim.settings.admin_users:
+            raise ARError(403, FORM_NO_ACCESS, "webhooks are registered by administrators only")
+        return claims
 
     def _shown(self, form, values):
         """Entry values as the tenant returns them: without the entry id (field 1) when omit_request_id or
