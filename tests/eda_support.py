@@ -64,6 +64,31 @@ class Running:
                 continue
         return found
 
+    async def watching(self, sim, timeout=10.0):
+        """Wait until the source has read its first window (what changes after that is an event)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(r['method'] == 'GET' and r['query'].get('sort') == 'Modified Date.asc' for r in sim.log):
+                return
+            if self.task.done():
+                self.task.result()
+            await asyncio.sleep(0.02)
+        raise AssertionError('the source did not start watching within %s s' % timeout)
+
+    async def listening(self, port, timeout=10.0):
+        """Wait until the webhook listener accepts connections."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                _reader, writer = await asyncio.open_connection('127.0.0.1', port)
+                writer.close()
+                return
+            except OSError:
+                if self.task.done():
+                    self.task.result()
+                await asyncio.sleep(0.02)
+        raise AssertionError('the listener did not start within %s s' % timeout)
+
     async def quiet(self, seconds):
         """The events that come within `seconds` (expected: none)."""
         await asyncio.sleep(seconds)

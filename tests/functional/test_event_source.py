@@ -60,7 +60,8 @@ def test_poll_reports_each_change_once_in_the_contract_shape_without_secrets(sim
 
     async def scenario():
         source = Running(poll_args(sim), asyncio_loop())
-        assert await source.quiet(0.4) == []  # what was there before the source started is no event
+        await source.watching(sim)
+        assert await source.quiet(0.3) == []  # what was there before the source started is no event
         create(session, sim, {'Login Name': 'eda.new', 'Full Name': 'Eda New', 'License Type': 'Read',
                               'Password': USER_PASSWORD, 'Auth String': 'auth-Secret-9'})
         update(session, sim, 'jdoe', {'Email Address': 'john@example.com'})
@@ -92,7 +93,7 @@ def test_restart_with_the_state_file_neither_loses_nor_repeats(sim, tmp_path):
 
     async def first():
         source = Running(args, asyncio_loop())
-        await source.quiet(0.3)
+        await source.watching(sim)
         update(session, sim, 'jdoe', {'Department': 'One'})
         events = await source.events(1)
         await source.stop()
@@ -124,7 +125,7 @@ def test_overlapping_window_reports_late_commits_and_no_duplicates(sim, tmp_path
 
     async def scenario():
         source = Running(poll_args(sim, overlap=5, interval=0.05), asyncio_loop())
-        await source.quiet(0.3)
+        await source.watching(sim)
         update(session, sim, 'jdoe', {'Department': 'A'})
         first = await source.events(1)
         update(session, sim, 'asmith', {'Department': 'B'})  # very likely the same second as jdoe's
@@ -151,7 +152,7 @@ def test_query_narrows_what_is_watched(sim):
 
     async def scenario():
         source = Running(poll_args(sim, query="'Department' = \"Watched\""), asyncio_loop())
-        await source.quiet(0.3)
+        await source.watching(sim)
         update(session, sim, 'jdoe', {'Department': 'Elsewhere'})
         update(session, sim, 'asmith', {'Department': 'Watched'})
         events = await source.events(1)
@@ -172,6 +173,7 @@ def test_an_expired_token_is_renewed_by_one_login(sim, caplog):
 
     async def scenario():
         source = Running(poll_args(sim, interval=0.3), asyncio_loop())
+        await source.watching(sim)
         await source.quiet(1.5)  # the token expired meanwhile
         update(api(sim), sim, 'jdoe', {'Department': 'After expiry'})
         events = await source.events(1)
@@ -198,7 +200,7 @@ def test_a_dead_tenant_is_retried_with_backoff_and_the_source_says_so(caplog):
         assert not source.task.done()  # still running
         sim = Simulator(port=port).start()  # the tenant comes back
         try:
-            await source.quiet(0.6)
+            await source.watching(sim)
             session = api(sim)
             update(session, sim, 'jdoe', {'Department': 'Back'})
             events = await source.events(1)
@@ -242,7 +244,7 @@ def test_connection_options_come_from_the_helix_variables(sim, monkeypatch):
 
     async def scenario():
         source = Running(dict(interval=0.1), asyncio_loop())
-        await source.quiet(0.3)
+        await source.watching(sim)
         update(session, sim, 'jdoe', {'Department': 'From env'})
         events = await source.events(1)
         await source.stop()
@@ -266,7 +268,7 @@ def test_webhook_calls_become_the_same_events_re_read_from_the_tenant(sim):
     async def scenario():
         source = Running(poll_args(sim, mode='webhook', port=port, host='127.0.0.1', secret=WEBHOOK_SECRET),
                          asyncio_loop())
-        await source.quiet(0.5)
+        await source.listening(port)
         register(session, sim, listener)
         update(session, sim, 'jdoe', {'Department': 'Hooked'})
         events = await source.events(1)
@@ -310,7 +312,7 @@ def test_a_webhook_call_without_the_secret_is_refused_logged_without_body_and_qu
     async def scenario():
         source = Running(poll_args(sim, mode='webhook', port=port, host='127.0.0.1', secret=WEBHOOK_SECRET),
                          asyncio_loop())
-        await source.quiet(0.5)
+        await source.listening(port)
         answers = []
         for headers in ({'Authorization': basic('Wrong-Secret')}, {}, {'Authorization': 'Bearer Wrong-Secret'},
                         {'Authorization': 'Basic !!!'}):
@@ -339,7 +341,7 @@ def test_webhook_listener_serves_tls(sim, tls_files):
     async def scenario():
         source = Running(poll_args(sim, mode='webhook', port=port, host='127.0.0.1', secret=WEBHOOK_SECRET,
                                    certfile=tls_files['server']), asyncio_loop())
-        await source.quiet(0.5)
+        await source.listening(port)
         register(session, sim, 'https://127.0.0.1:%d/' % port)
         update(session, sim, 'jdoe', {'Department': 'Over TLS'})
         events = await source.events(1)
