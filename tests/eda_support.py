@@ -5,6 +5,7 @@ itself (the real engine, with Java 17) on a rulebook of extensions/eda/rulebooks
 import asyncio
 import base64
 import contextlib
+import datetime
 import json
 import os
 import runpy
@@ -153,7 +154,8 @@ class Rulebook:
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def output(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return self.log_path.read_text(encoding='utf-8')
 
     def wait_for(self, predicate, timeout, what):
@@ -167,6 +169,14 @@ class Rulebook:
                     self.process.returncode, what, self.output()[-6000:]))
             time.sleep(0.05)
         raise AssertionError('no %s within %s s; ansible-rulebook said:\n%s' % (what, timeout, self.output()[-6000:]))
+
+    def logged_after(self, text, since):
+        """Seconds from `since` (time.time()) to the first line of the engine's log holding text."""
+        for line in self.output().splitlines():
+            if text in line:
+                stamp = datetime.datetime.strptime(line[:23], '%Y-%m-%d %H:%M:%S,%f')
+                return stamp.timestamp() - since
+        raise AssertionError('%r is not in the output of ansible-rulebook' % text)
 
     def stop(self):
         if self.process.poll() is None:

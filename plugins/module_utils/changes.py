@@ -90,7 +90,9 @@ def source_argument_spec():
 
 def source_params(args):
     """(params, problems) of the source's arguments as the rulebook gives them; problems never quote a secret."""
-    args = dict((name, value) for name, value in (args or {}).items() if not name.startswith('eda_'))
+    # an option templated to '' (a rulebook variable left unset) is an option not given, as with AWX's credentials
+    args = dict((name, value) for name, value in (args or {}).items()
+                if not name.startswith('eda_') and value is not None and value != '')
     result = ArgumentSpecValidator(source_argument_spec()).validate(args)
     params = result.validated_parameters
     secrets = set(str(value) for value in result._no_log_values)  # pylint: disable=protected-access

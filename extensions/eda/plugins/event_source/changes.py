@@ -144,8 +144,10 @@ def _core():
     try:
         from ansible_collections.helix.users.plugins.module_utils import changes
     except ImportError:
+        # .../ansible_collections/helix/users/extensions/eda/plugins/event_source/changes.py: the folder above
+        # ansible_collections is eight levels up
         root = os.path.abspath(__file__)
-        for _dummy in range(7):
+        for _dummy in range(8):
             root = os.path.dirname(root)
         if os.path.isdir(os.path.join(root, "ansible_collections")) and root not in sys.path:
             sys.path.insert(0, root)
@@ -200,6 +202,7 @@ async def poll(queue: asyncio.Queue, params: dict[str, Any], changes) -> None:
                     for event in events:
                         await queue.put(event)
                         queued += 1
+                        _log_event(event)
                 finally:
                     # what was queued is remembered at once (a stop right now repeats nothing), the rest comes again
                     poller.commit(queued)
@@ -220,6 +223,12 @@ async def poll(queue: asyncio.Queue, params: dict[str, Any], changes) -> None:
     finally:
         if client is not None:
             client.close()
+
+
+def _log_event(event):
+    helix = event["helix"]
+    LOG.info("helix.users.changes: %s of %s entry %s (%s), modified %s", helix["operation"], helix["form"],
+             helix["entry_id"], helix["key"], helix["modified_date"])
 
 
 # ---------------------------------------------------------------------------------------------------- webhooks
@@ -284,6 +293,7 @@ async def listen(queue: asyncio.Queue, params: dict[str, Any], changes) -> None:
             return web.json_response({"accepted": False, "reason": "the tenant could not be read"}, status=503)
         if event is not None:
             await queue.put(event)
+            _log_event(event)
         return web.json_response({"accepted": event is not None})
 
     app = web.Application()
