@@ -54,11 +54,11 @@ def run(users, latencies):
                 os.makedirs(folder)
                 tenants[name] = SimulatorProcess(folder, '--latency-ms', str(latency))
             inventory = os.path.join(workdir, 'inventory.yml')
+            hosts = dict((name, dict(helix_url=tenants[name].url, helix_username=ADMIN_USER,
+                                     helix_password=ADMIN_PASSWORD)) for name in names)
+            group = dict(hosts=hosts, vars=dict(ansible_connection='local', ansible_python_interpreter=sys.executable))
             with open(inventory, 'w', encoding='utf-8') as out:
-                yaml.safe_dump({'helix_tenants': {'hosts': dict(
-                    (name, dict(helix_url=tenants[name].url, helix_username=ADMIN_USER, helix_password=ADMIN_PASSWORD))
-                    for name in names), 'vars': dict(ansible_connection='local',
-                                                      ansible_python_interpreter=sys.executable)}}, out)
+                yaml.safe_dump({'helix_tenants': group}, out)
             users_file = os.path.join(workdir, 'users.json')
             with open(users_file, 'w', encoding='utf-8') as out:
                 json.dump([dict(login_name='tenant.user%04d' % number, full_name='Tenant User %04d' % number,

@@ -88,7 +88,7 @@ def test_a_user_re_enabled_outside_the_pipeline_runs_the_audit(sim, tmp_path, mo
         changed = time.time()
         put(session(sim, 'helpdesk', HELPDESK_PASSWORD), sim, 'User', sim.user('asmith')['Request ID'],
             {'Status': 'Current'})
-        engine.wait_for(lambda: (reports / 'helix-users.json').exists(), 60, 'audit report')
+        engine.wait_for((reports / 'helix-users.json').exists, 60, 'audit report')
         report_latency = time.time() - changed
         event_latency = engine.logged_after('of User entry %s (asmith)' % sim.user('asmith')['Request ID'], changed)
         keep_figure('users', mode, event_latency, report_latency)
