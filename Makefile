@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit bench-inputs bench-failing bench-tenants sanity lint docs importer bench bench-quick matrix ee-context clean
+.PHONY: venv collection demo test units unit bench-inputs bench-failing bench-scale bench-tenants sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
@@ -67,7 +67,8 @@ docs: venv collection
 importer: venv
 	$(PY) tools/galaxy_importer.py
 
-## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv.
+## ansible-test sanity on ansible-core 2.17, 2.18, 2.19 (Python 3.11), 2.20 (3.12) and 2.21 (3.13), each in its own virtualenv;
+## on the oldest and the newest (2.17, 2.21) also pytest over tests/unit, tests/functional and tests/simulator_tests.
 matrix: venv
 	$(PY) tools/sanity_matrix.py
 
@@ -81,7 +82,12 @@ bench: venv collection
 	$(TOOL) benchmarks/run.py --write
 	$(TOOL) benchmarks/inputs.py --write
 	$(TOOL) benchmarks/failing_tenant.py --write
+	$(TOOL) benchmarks/scale.py --write
 	$(TOOL) benchmarks/tenants.py --write
+
+## 10,000, 30,000 and 100,000 users from a users_file, unchanged and 10 % changed, beside the ping floor (minutes).
+bench-scale: venv collection
+	$(TOOL) benchmarks/scale.py --write
 
 ## Three tenants in one provision run against each alone: the wall time against the slowest's and the sum (about 2 minutes).
 bench-tenants: venv collection

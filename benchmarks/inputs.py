@@ -132,7 +132,7 @@ def module_alone(sim, workdir, repeats=3, passwords=False):
     :param passwords: every item carries a password (on_create: nothing to write), so every one is a secret
         the result must be masked of.
     """
-    from ansible_collections.helix.users.plugins.modules import helix_user  # pylint: disable=import-outside-toplevel
+    from ansible_collections.helix.users.plugins.module_utils import user_task  # pylint: disable=import-outside-toplevel
     from support import run_module  # pylint: disable=import-outside-toplevel
     with open(os.path.join(workdir, 'users.json'), encoding='utf-8') as handle:
         text = handle.read()
@@ -142,9 +142,9 @@ def module_alone(sim, workdir, repeats=3, passwords=False):
                 users_file=os.path.join(workdir, 'users.json'), _users_file_content=text)
     best = None
     for _dummy in range(repeats):
-        helix_user._FILE_ITEMS.clear()  # pylint: disable=protected-access
+        user_task._FILE_ITEMS.clear()  # pylint: disable=protected-access
         started = time.perf_counter()
-        result = run_module(helix_user, args)
+        result = run_module('helix_user', args)
         seconds = time.perf_counter() - started
         if result.get('failed') or result['changed']:
             raise SystemExit('the in-process run was not a no-op: %s' % result.get('msg', result.get('summary')))

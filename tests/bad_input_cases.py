@@ -184,8 +184,14 @@ def run_case(case, sim, run_module, tls_sim=None):
         sim.reset()
 
 
+def core_wording(message):
+    """ansible-core 2.17 and 2.18 name a wrong argument's type as <class 'dict'>, 2.19 and newer (the table) as dict."""
+    return re.sub(r"is of type <class '(\w+)'>", r'is of type \1', message)
+
+
 def normalise(message):
     """The message with the run's ports replaced, so the documented table stays the same between runs."""
+    message = core_wording(message)
     message = re.sub(r'127\.0\.0\.1:\d+', '127.0.0.1:PORT', message)
     message = re.sub(r'port=\d+', 'port=PORT', message)
     message = re.sub(r'_ssl\.c:\d+', '_ssl.c:N', message)  # the line in CPython's ssl module differs by version

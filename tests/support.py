@@ -7,8 +7,25 @@ import json
 import os
 import subprocess
 import sys
+from unittest import mock
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils.common.parameters import PASS_VARS
+
+try:  # ansible-core 2.19 and newer
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core 2.17 and 2.18: AnsibleModule reads basic._ANSIBLE_ARGS when it is set
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        """Expose the given module args to AnsibleModule instances made within this context (2.17, 2.18)."""
+        from ansible.module_utils import basic  # pylint: disable=import-outside-toplevel
+        buffer = json.dumps(dict(ANSIBLE_MODULE_ARGS=args or {})).encode('utf-8')
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', buffer):
+            yield
+
+
+# Internal arguments that newer controllers send (2.19: _ansible_tracebacks_for; 2.21: _ansible_inject_invocation).
+# An older core's controller never sends them and its AnsibleModule refuses them as unsupported parameters.
+NEWER_INTERNAL_ARGS = ('_ansible_tracebacks_for', '_ansible_inject_invocation')
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(ROOT, 'build', 'collections')
@@ -65,6 +82,9 @@ def run_module(module, args, check=False, diff=False):
     if isinstance(module, str):
         module = importlib.import_module('ansible_collections.helix.users.plugins.modules.' + module)
     args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+    for name in NEWER_INTERNAL_ARGS:  # left out on the cores that do not know them, as their controllers do
+        if name[len('_ansible_'):] not in PASS_VARS:
+            args.pop(name, None)
     # Ansible keeps warnings and deprecations per process: one in-process run must not hand them to the next
     from ansible.module_utils.common import warnings  # pylint: disable=import-outside-toplevel
     for table in ('_global_warnings', '_global_deprecations'):

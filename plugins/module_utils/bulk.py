@@ -30,6 +30,8 @@ from ansible_collections.helix.users.plugins.module_utils.writes import WriteErr
 
 # Users shown by name when a purge is refused for exceeding its limit.
 PURGE_SHOWN = 10
+# Up to this many users, the bulk result lists the unchanged ones too (list_unchanged unset).
+LIST_ALL_UP_TO = 1000
 
 
 # ---------------------------------------------------------------------- validating
@@ -116,6 +118,8 @@ def validate_items(items, item_spec, defaults, single=False, labels=None):
             merged = dict(defaults)
             merged.update((key, value) for key, value in item.items() if value is not None)
             spec, item_problems = validator.validate(merged)
+            # the options given only: 100,000 specs of every option, most of them None, were 100 MB
+            spec = dict((key, value) for key, value in spec.items() if value is not None)
         if not item_problems:
             item_problems = validate_spec(spec)
             if not item_problems:
@@ -212,11 +216,18 @@ def compact_diff(plans):
     return dict(before=before, after=after)
 
 
-def bulk_result(plans, diff, breaker=None):
-    """The bulk-mode result; WriteError (carrying the result) when any user failed or was not attempted."""
+def bulk_result(plans, diff, breaker=None, list_unchanged=None):
+    """The bulk-mode result; WriteError (carrying the result) when any user failed or was not attempted.
+
+    :param list_unchanged: whether `users` lists the unchanged users too; None: up to LIST_ALL_UP_TO users it
+        does, above it `users` lists the others and `summary` counts them (a result of 100,000 items costs more
+        to build, mask and hand to Ansible than the run itself).
+    """
     summary = summarize(plans)
+    if list_unchanged is None:
+        list_unchanged = len(plans) <= LIST_ALL_UP_TO
     result = dict(changed=any(plan.changed for plan in plans), summary=summary,
-                  users=[plan.as_result() for plan in plans])
+                  users=[plan.as_result() for plan in plans if list_unchanged or plan.action != 'unchanged'])
     if diff:
         result['diff'] = compact_diff(plans)
     if breaker is not None and breaker.open:

@@ -63,6 +63,7 @@ class Door(object):
             self.names[option] = option
             for alias in entry.get('aliases') or []:
                 self.names[alias] = option
+        self.text_options = frozenset(option for option, entry in spec.items() if entry.get('type', 'str') == 'str')
         self._nested = dict((option, Door(entry['options'], numeric_fields)) for option, entry in spec.items()
                             if entry.get('options'))
 
@@ -73,16 +74,24 @@ class Door(object):
         """
         if not isinstance(raw, dict):
             return []
-        found = []
-        given = [(self.names.get(name), name, value) for name, value in raw.items() if value is not None]
-        options = [option for option, _name, _value in given if option is not None]
-        if len(set(options)) != len(options):
-            for option in sorted(set(option for option in options if options.count(option) > 1)):
-                found.append('%s%s are two spellings of one option (%s); give one' % (
-                    where, ' and '.join(sorted(name for other, name, _value in given if other == option)), option))
-        for option, name, value in given:
-            if option is not None:
+        found, seen, spellings = [], set(), None
+        for name, value in raw.items():
+            option = self.names.get(name)
+            if option is None or value is None:
+                continue
+            if option in seen:
+                spellings = spellings or {}
+                spellings.setdefault(option, set()).add(name)
+            seen.add(option)
+            if type(value) is str and option in self.text_options:  # the common case of 100,000 items  # noqa: E721
+                if option in NAME_OPTIONS and CONTROL.search(value):
+                    found.append('%s%s contains a control character (a newline or a tab): one name per option' % (
+                        where, name))
+            else:
                 found.extend(self._value_problems(option, self.spec[option], value, where + name))
+        for option in sorted(spellings or ()):
+            names = sorted(set(name for name in raw if self.names.get(name) == option and raw[name] is not None))
+            found.insert(0, '%s%s are two spellings of one option (%s); give one' % (where, ' and '.join(names), option))
         return found
 
     def _value_problems(self, option, entry, value, label):

@@ -76,19 +76,29 @@ SELECTION_OPTIONS = (('license_type', 'License Type'), ('notify_mechanism', 'Def
 
 
 # ---------------------------------------------------------------------- normalising
+# {field: {folded label: index}}, with the other tenants' labels of the same index
+_INDEX_OF_LABEL = dict((field, dict([(label.casefold(), index) for index, label in enumerate(labels)] + list(
+    SELECTION_ALIASES.get(field, {}).items()))) for field, labels in SELECTIONS.items())
+# selection_key of the text values seen, per field: a bulk run compares the same few labels 100,000s of times
+_KEYS_SEEN = {}
+
+
 def selection_key(field, value):
     """Comparable form of a selection value: its index when the label or number is known, else the folded text."""
     if value is None or value == '':
         return None
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+    if isinstance(value, str):
+        seen = _KEYS_SEEN.setdefault(field, {})
+        key = seen.get(value)
+        if key is None:
+            text = value.strip()
+            key = int(text) if text.isdigit() else _INDEX_OF_LABEL.get(field, {}).get(text.casefold(), text.casefold())
+            if len(seen) < 1000:  # labels are few; free text is not cached without bound
+                seen[value] = key
+        return key
+    if isinstance(value, (bool, int)):
         return int(value)
-    text = str(value).strip().casefold()
-    for index, label in enumerate(SELECTIONS.get(field, ())):
-        if label.casefold() == text:
-            return index
-    return SELECTION_ALIASES.get(field, {}).get(text, text)
+    return selection_key(field, str(value))
 
 
 def selection_label(field, value):

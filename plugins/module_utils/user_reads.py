@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.helix.users.plugins.module_utils.qualification import chunked_any_of
+from ansible_collections.helix.users.plugins.module_utils.qualification import chunk_count_at_least
 from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead, read_by_keys, scan
 from ansible_collections.helix.users.plugins.module_utils.user_form import LOGIN, STATUS
 
@@ -29,8 +29,9 @@ def read_population(client, found, fields, form, page_size):
     request per page. The scan goes first, but may spend no more requests than the look-ups would:
     if the form turns out bigger, the logins not seen yet are looked up.
     """
-    missing = found.missing()
-    batches = len(list(chunked_any_of(LOGIN, missing)))
+    # the batches a look-up by login would cost, at least (quoting 100,000 logins only to count them cost more
+    # than the scan)
+    batches = chunk_count_at_least(LOGIN, found.missing())
     if batches > 2:
         for spent, page in enumerate(scan(client, form, None, read_fields(fields), page_size), 1):
             for entry in page:

@@ -40,6 +40,7 @@ TASK_OPTIONS = dict(
     purge_limit=dict(type='int', default=10),
     purge_exclude=dict(type='list', elements='str'),
     concurrency=dict(type='int', default=4),
+    list_unchanged=dict(type='bool'),
     page_size=dict(type='int', default=1000),
     form=dict(type='str', default='User'),
     current_status=dict(type='str'),
@@ -161,4 +162,4 @@ def run(module, client, specs, single):
         raise
     if single:
         return single_result(plans[0], resolver, module._diff, status_labels(plans))
-    return bulk_result(plans, module._diff, breaker)
+    return bulk_result(plans, module._diff, breaker, params['list_unchanged'])

@@ -61,6 +61,8 @@ def fields_to_read(specs):
 class UserPlan(Change):
     """What to do with one user: a Change of at most one step, named by the login."""
 
+    __slots__ = ('login',)
+
     def __init__(self, login, action, entry_id_=None, write=None, before=None, after=None, current=None, msg=None,
                  form='User'):
         super(UserPlan, self).__init__("user %r" % (login,), action, before=before, after=after, current=current,

@@ -50,7 +50,7 @@ class WriteError(HelixError):
         self.result = result or {}
 
 
-class Step(object):
+class Step(object):  # pylint: disable=too-many-instance-attributes
     """One write.
 
     :param method: create, update or delete.
@@ -65,6 +65,9 @@ class Step(object):
     :param rekeys: the write changes its key field on purpose (a person's Login ID removed when offboarding);
         any other write that would change its key is refused by the guard layer.
     """
+
+    __slots__ = ('form', 'method', 'entry_id', 'values', 'key', 'current', 'what', 'noun', 'links', 'then', 'optional',
+                 'rekeys', 'outcome')  # a bulk run holds one per user
 
     def __init__(self, form, method, entry_id=None, values=None, key=None, current=None, what=None, noun=None,
                  links=None, then=None, optional=None, rekeys=False):
@@ -91,6 +94,9 @@ class Step(object):
 
 class Change(object):
     """What a task does to one thing it declares: its action, its steps in order, its diff, its outcome."""
+
+    __slots__ = ('subject', 'action', 'steps', 'before', 'after', 'current', 'entry_id', 'msg', 'attempted', 'error',
+                 'warnings', '__dict__')  # a bulk run holds one per user; subclasses may add attributes
 
     def __init__(self, subject, action, steps=None, before=None, after=None, current=None, entry_id=None, msg=None):
         self.subject = subject

@@ -179,6 +179,14 @@ options:
       - Bulk mode only. Writes in flight at once, sharing one session and one token.
     type: int
     default: 4
+  list_unchanged:
+    description:
+      - Bulk mode only. Whether RV(users) lists the users that needed no change too.
+      - Not set, they are listed when the task declares at most 1,000 users; above that RV(users) lists the users
+        that changed, failed or were not attempted, and RV(summary) counts every user. A result of 100,000 items
+        costs Ansible more to mask, store and show than the run itself.
+    type: bool
+    version_added: 0.3.0
   page_size:
     description:
       - Entries per request when reading users.
@@ -295,7 +303,11 @@ action:
   type: str
   sample: updated
 users:
-  description: One item per declared or purged user, with C(login_name), C(action), C(request_id) when known, and C(msg) on failure.
+  description:
+    - One item per declared or purged user, with C(login_name), C(action), C(request_id) when known, and C(msg) on
+      failure.
+    - The unchanged users are listed only with O(list_unchanged=true), or when the task declares at most 1,000 users
+      and O(list_unchanged) is not set; RV(summary) always counts them.
   returned: bulk mode
   type: list
   elements: dict
@@ -347,21 +359,22 @@ api_calls:
   sample: 4
 '''
 
-from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
+from ansible_collections.helix.users.plugins.module_utils.module import HelixModule, paused_gc
 from ansible_collections.helix.users.plugins.module_utils.user_form import NUMERIC_FIELDS
 from ansible_collections.helix.users.plugins.module_utils.user_task import argument_spec, declared_specs, raw_secrets, run
 
 
 def main():
-    module = HelixModule(
-        argument_spec(),
-        required_one_of=[('login_name', 'users', 'users_file')],
-        mutually_exclusive=[('login_name', 'users', 'users_file')],
-        raw_secrets=raw_secrets,
-        numeric_fields=NUMERIC_FIELDS,
-    )
-    specs, single = declared_specs(module)
-    module.run(lambda client: run(module, client, specs, single), pool_size=module.params['concurrency'])
+    with paused_gc():  # 100,000 users are parsed, checked, read and compared: see paused_gc
+        module = HelixModule(
+            argument_spec(),
+            required_one_of=[('login_name', 'users', 'users_file')],
+            mutually_exclusive=[('login_name', 'users', 'users_file')],
+            raw_secrets=raw_secrets,
+            numeric_fields=NUMERIC_FIELDS,
+        )
+        specs, single = declared_specs(module)
+        module.run(lambda client: run(module, client, specs, single), pool_size=module.params['concurrency'])
 
 
 if __name__ == '__main__':

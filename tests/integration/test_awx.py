@@ -181,7 +181,6 @@ def test_skip_tls_verification_true_connects_without_a_ca(tls_sim, tmp_path):
     assert tls_sim.user('awx.user')['Full Name'] == 'AWX User'
 
 
-@pytest.mark.xfail(strict=False, reason='the warning is module_utils work of another change (warn once per run)')
 def test_a_run_without_verification_warns_once(tls_sim, tmp_path):
     env = inject(definition(), dict(required_inputs(tls_sim.url), helix_skip_tls_verify=True), tmp_path / 'awx')
     rc, output = run_tiny_playbook(tmp_path, env)

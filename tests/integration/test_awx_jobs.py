@@ -107,7 +107,8 @@ def test_provision_job_runs_as_check_then_run_and_publishes_its_counts(sim, tmp_
                                 job_type=template['job_type'], project=project)
     assert check.status == 'successful', check.stdout
     assert writes(sim) == [] and sim.user('awx.one') is None
-    counts = dict(created=2, updated=1, obsoleted=0, reactivated=0, deleted=0, unchanged=0, failed=0, unknown=0)
+    counts = dict(created=2, updated=1, obsoleted=0, reactivated=0, deleted=0, unchanged=0, failed=0, unknown=0,
+                  not_attempted=0)
     assert check.artifacts['helix_provision'] == dict(counts, check_mode=True)
     run = awx_support.run_job(tmp_path / 'run', 'playbooks/provision.yml', extra_vars, env, project=project)
     assert run.status == 'successful', run.stdout

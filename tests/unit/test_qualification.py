@@ -63,3 +63,9 @@ def test_parentheses_outside_quotes_must_balance():
     assert qb.balance_problem("'A' = \"x)\" AND 'B(' = \"\"\"(\"") is None  # inside quotes, doubled quotes
     assert qb.balance_problem("'A' = \"open") == 'an unterminated quoted value'
     assert qb.balance_problem("'A = 1") == 'an unterminated quoted field name'
+
+
+@given(st.lists(HOSTILE, min_size=0, max_size=60), st.integers(min_value=60, max_value=400))
+def test_the_chunk_count_bound_never_exceeds_the_chunks(values, max_length):
+    assert qb.chunk_count_at_least('Login Name', values, max_length) <= len(list(
+        qb.chunked_any_of('Login Name', values, max_length)))
