@@ -39,6 +39,15 @@ def session(sim, user='Demo', password=support.ADMIN_PASSWORD):
     return found
 
 
+def with_helpdesk(sim):
+    """An admin session, once the account `helpdesk` (someone other than the pipeline) exists."""
+    admin = session(sim)
+    answer = admin.post(sim.url + '/api/arsys/v1/entry/User', json=dict(values={
+        'Login Name': 'helpdesk', 'Full Name': 'Help Desk', 'License Type': 'Fixed', 'Password': HELPDESK_PASSWORD}))
+    assert answer.status_code == 201
+    return admin
+
+
 def put(client, sim, form, entry_id, values):
     answer = client.put('%s/api/arsys/v1/entry/%s/%s' % (sim.url, form, entry_id), json=dict(values=values))
     assert answer.status_code == 204, answer.text
@@ -76,10 +85,7 @@ def _listening(port):
 
 @pytest.mark.parametrize('mode', ['poll', 'webhook'])
 def test_a_user_re_enabled_outside_the_pipeline_runs_the_audit(sim, tmp_path, mode):
-    admin = session(sim)
-    answer = admin.post(sim.url + '/api/arsys/v1/entry/User', json=dict(values={
-        'Login Name': 'helpdesk', 'Full Name': 'Help Desk', 'License Type': 'Fixed', 'Password': HELPDESK_PASSWORD}))
-    assert answer.status_code == 201
+    admin = with_helpdesk(sim)
     reports = tmp_path / 'reports'
     engine = start(sim, tmp_path, 'users_outside_pipeline.yml', mode, 'User', dict(helix_audit_dest=str(reports)))
     try:
@@ -104,10 +110,7 @@ def test_a_user_re_enabled_outside_the_pipeline_runs_the_audit(sim, tmp_path, mo
 @pytest.mark.parametrize('mode', ['webhook'])
 def test_a_person_set_obsolete_outside_the_pipeline_is_offboarded(sim, tmp_path, mode):
     sim.configure(itsm=True)
-    admin = session(sim)
-    answer = admin.post(sim.url + '/api/arsys/v1/entry/User', json=dict(values={
-        'Login Name': 'helpdesk', 'Full Name': 'Help Desk', 'License Type': 'Fixed', 'Password': HELPDESK_PASSWORD}))
-    assert answer.status_code == 201
+    with_helpdesk(sim)
     records = tmp_path / 'records'
     engine = start(sim, tmp_path, 'people_offboarding.yml', mode, 'CTM:People', dict(helix_eda_records=str(records)))
     mary = sim.person('mary')
