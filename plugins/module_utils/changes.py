@@ -318,18 +318,23 @@ class Poller(object):
             return
         newest = read_entries(self.client, self.form, self.query, fields=[MODIFIED], sort='%s.desc' % MODIFIED,
                               limit=1, page_size=1)
-        self.watermark = (epoch_of(newest[0]['values'].get(MODIFIED)) or 0) if newest else 0
-        for entry in self._window():
+        watermark = (epoch_of(newest[0]['values'].get(MODIFIED)) or 0) if newest else 0
+        seen = []
+        for entry in self._window(watermark):
             modified = epoch_of(entry['values'].get(MODIFIED))
             if modified is not None:
                 key = self.key_of(entry)
-                self.memory.add(self.version(entry, key, modified), key)
+                seen.append((self.version(entry, key, modified), key))
+        # only now that both reads succeeded: a start that failed half-way starts again, reporting nothing old
+        self.watermark = watermark
+        for version, key in seen:
+            self.memory.add(version, key)
         self.state.save(self.watermark, self.memory.pairs)
         self.log.info('watching %s for changes after the newest one the tenant has (%s)', self.form,
                       _iso(self.watermark) if self.watermark else 'none yet')
 
-    def _window(self):
-        since = self.watermark - self.overlap
+    def _window(self, watermark=None):
+        since = (self.watermark if watermark is None else watermark) - self.overlap
         return read_entries(self.client, self.form, window_query(self.query, since), fields=self.fields,
                             sort='%s.asc' % MODIFIED)
 
