@@ -132,25 +132,25 @@ import json
 import logging
 import os
 import ssl
-import sys
 from typing import Any
 
 LOG = logging.getLogger("helix.users.changes")
 
 
 def _core():
-    """The collection's module_utils: importable where the collection is installed (ansible_collections/helix/users),
-    found from this file's own place when ansible-rulebook runs it by path."""
+    """The collection's module_utils: importable where the collection is installed and on Ansible's collections path;
+    when ansible-rulebook runs this file by path from elsewhere, through Ansible's own collection loader, given the
+    folder above this file's ansible_collections (no sys.path edit)."""
     try:
         from ansible_collections.helix.users.plugins.module_utils import changes
     except ImportError:
-        # .../ansible_collections/helix/users/extensions/eda/plugins/event_source/changes.py: the folder above
-        # ansible_collections is eight levels up
+        from ansible.plugins.loader import init_plugin_loader
+
+        # .../ansible_collections/helix/users/extensions/eda/plugins/event_source/changes.py: eight levels up
         root = os.path.abspath(__file__)
         for _dummy in range(8):
             root = os.path.dirname(root)
-        if os.path.isdir(os.path.join(root, "ansible_collections")) and root not in sys.path:
-            sys.path.insert(0, root)
+        init_plugin_loader([root])
         from ansible_collections.helix.users.plugins.module_utils import changes
     return changes
 
