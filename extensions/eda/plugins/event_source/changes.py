@@ -59,11 +59,11 @@ options:
     description: The field an event's C(key) comes from (default Login Name on User, the entry id elsewhere).
     type: str
   interval:
-    description: Seconds between two polls.
+    description: Polling - seconds between two polls.
     type: float
     default: 60
   overlap:
-    description: Seconds the window of each poll reaches back before the watermark.
+    description: Polling - seconds the window of each poll reaches back before the watermark.
     type: int
     default: 5
   backoff_max:
@@ -71,7 +71,7 @@ options:
     type: float
     default: 300
   state_file:
-    description: A file that keeps the watermark across restarts (created, mode 0600).
+    description: Polling - a file that keeps the watermark across restarts (created, mode 0600).
     type: path
   host:
     description: The address the webhook listener binds.
