@@ -1,9 +1,12 @@
 """Several tenants for one run: three simulators, an inventory whose hosts are tenants (passwords vaulted), the
 tenants map an AWX "BMC Helix tenants" credential holds, and the users to provision on each."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 import yaml
-from ansible.parsing.vault import VaultLib, VaultSecret
 
 from simulator import Simulator
 import support
@@ -37,18 +40,23 @@ def connections(tenants):
 
 
 def vaulted_inventory(path, tenants):
-    """An inventory file of the tenants, each password vaulted; returns the vault password file."""
-    vault = VaultLib([('default', VaultSecret(VAULT_PASSWORD.encode()))])
-    lines = ['helix_tenants:', '  hosts:']
-    for name, server in tenants.items():
-        secret = vault.encrypt(support.ADMIN_PASSWORD).decode()
-        lines += ['    %s:' % name, '      helix_url: %s' % server.url, '      helix_username: %s' % support.ADMIN_USER,
-                  '      helix_password: !vault |'] + ['        ' + line for line in secret.splitlines()]
-    lines += ['  vars:', '    ansible_connection: local']
-    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    """An inventory file of the tenants, each password vaulted (by ansible-vault, in a process of its own: Ansible's
+    controller code imported here would take over the warnings of the modules the tests run in-process); returns the
+    vault password file."""
     password_file = path.parent / 'vault-password'
     password_file.write_text(VAULT_PASSWORD, encoding='utf-8')
     password_file.chmod(0o600)
+    vault = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-vault'), 'encrypt_string',
+                            '--vault-password-file', str(password_file), '--stdin-name', 'helix_password'],
+                           input=support.ADMIN_PASSWORD, capture_output=True, text=True, check=True,
+                           env=dict(os.environ, ANSIBLE_HOME=str(path.parent / 'ansible-home')))
+    secret = vault.stdout[vault.stdout.index('$ANSIBLE_VAULT'):].strip()
+    lines = ['helix_tenants:', '  hosts:']
+    for name, server in tenants.items():
+        lines += ['    %s:' % name, '      helix_url: %s' % server.url, '      helix_username: %s' % support.ADMIN_USER,
+                  '      helix_password: !vault |'] + ['        ' + line.strip() for line in secret.splitlines()]
+    lines += ['  vars:', '    ansible_connection: local']
+    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
     return password_file
 
 
