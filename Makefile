@@ -35,13 +35,19 @@ collection:
 demo: venv collection
 	$(TOOL) tools/demo.py
 
-## Every test: pytest (client, simulator, modules, roles, packaging), lint, docs, galaxy-importer, sanity.
-test: venv collection
+## Every test: pytest (client, simulator, modules, roles, packaging, the audit report in headless Chromium),
+## lint, docs, galaxy-importer, sanity.
+test: venv collection chromium
 	$(PY) -m pytest -n 2
 	$(MAKE) --no-print-directory lint importer sanity
 
-units: venv collection
+units: venv collection chromium
 	$(PY) -m pytest -n 2
+
+## Debian's chromium for the browser test of the audit report: installed (apt-get, as root) only when missing.
+.PHONY: chromium
+chromium: venv
+	@$(PY) tools/ensure_chromium.py
 
 ## The pure unit tests alone: no server, no network, seconds.
 unit: venv collection
@@ -52,7 +58,9 @@ sanity: venv
 
 ## ansible-lint (production profile), documentation lint, changelog lint, rendered docs up to date.
 lint: venv collection
-	ansible-lint --nocolor -q
+	# awx.awx (from make venv) beside the collection: extensions/awx's playbooks resolve its modules for real; the
+	# mock_modules of .ansible-lint stay the fallback where it could not be installed
+	ANSIBLE_COLLECTIONS_PATH=$(ANSIBLE_COLLECTIONS_PATH):$(CURDIR)/$(VENV)/awx-collections ansible-lint --nocolor -q
 	antsibull-docs lint-collection-docs --plugin-docs .
 	antsibull-changelog lint
 	$(TOOL) tools/render_doc_fragment.py --check

@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 import inputs
 import sections

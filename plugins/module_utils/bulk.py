@@ -35,6 +35,11 @@ LIST_ALL_UP_TO = 1000
 
 
 # ---------------------------------------------------------------------- validating
+def compact(params):
+    """params without the options that are None."""
+    return dict((key, value) for key, value in params.items() if value is not None)
+
+
 class ItemValidator(object):
     """Checks items against the per-user argument spec, built once.
 
@@ -47,7 +52,8 @@ class ItemValidator(object):
 
     def __init__(self, item_spec):
         self._full = ArgumentSpecValidator(item_spec)
-        self._defaults = dict((name, option.get('default')) for name, option in item_spec.items())
+        self._given_defaults = dict((name, option['default']) for name, option in item_spec.items()
+                                    if option.get('default') is not None)
         self._required = [name for name, option in item_spec.items() if option.get('required')]
         self._names = dict((name, name) for name in item_spec)
         for name, option in item_spec.items():
@@ -70,21 +76,23 @@ class ItemValidator(object):
         return lambda value: isinstance(value, expected)
 
     def validate(self, item):
-        """(params, problems) of one item (a dict)."""
+        """(params, problems) of one item (a dict); params hold the options given or defaulted, none that is None
+        (100,000 items of every option, most of them None, were 100 MB)."""
         params = self._quick(item)
         if params is not None:
             return params, []
         outcome = self._full.validate(item)
-        return outcome.validated_parameters, list(outcome.error_messages)
+        return compact(outcome.validated_parameters), list(outcome.error_messages)
 
     def _quick(self, item):
-        params = dict(self._defaults)
+        params = dict(self._given_defaults)
         for key, value in item.items():
             name = self._names.get(key)
             if name is None or (name != key and name in item) or not self._checks[name](value):
                 return None  # unknown, given twice, or not of its exact type: Ansible decides and words it
-            params[name] = params[key] = value  # Ansible keeps an alias beside its option too
-        if any(params[name] is None for name in self._required):
+            if value is not None:
+                params[name] = params[key] = value  # Ansible keeps an alias beside its option too
+        if any(params.get(name) is None for name in self._required):
             return None
         return params
 
@@ -99,27 +107,27 @@ def validate_items(items, item_spec, defaults, single=False, labels=None):
     validator = ItemValidator(item_spec)
     door = Door(item_spec, NUMERIC_FIELDS)
     specs, problems, seen = [], [], {}
-    for index, item in enumerate(items):
+
+    def label_of(index, item):
         label = labels[index] if labels else 'users[%d]' % index
+        login = item.get('login_name', item.get('name')) if isinstance(item, dict) else None
+        if single:
+            return 'user %r' % (login,)
+        return '%s (%s)' % (label, login) if isinstance(login, str) and login else label
+
+    for index, item in enumerate(items):
         if isinstance(item, str):
             item = dict(login_name=item)  # a login alone takes the defaults: handy with state=obsolete
         if not isinstance(item, dict):
             problems.append('%s must be a dict with at least login_name, or a login name, got %s' % (
-                label, describe_type(item)))
+                label_of(index, item), describe_type(item)))
             continue
-        login = item.get('login_name', item.get('name'))
-        if single:
-            label = 'user %r' % (login,)
-        elif isinstance(login, str) and login:
-            label = '%s (%s)' % (label, login)
         # the module's own options passed the door before Ansible converted them; items pass it here, as given
         item_problems = [] if single else door.problems(item)
         if not item_problems:
             merged = dict(defaults)
             merged.update((key, value) for key, value in item.items() if value is not None)
             spec, item_problems = validator.validate(merged)
-            # the options given only: 100,000 specs of every option, most of them None, were 100 MB
-            spec = dict((key, value) for key, value in spec.items() if value is not None)
         if not item_problems:
             item_problems = validate_spec(spec)
             if not item_problems:
@@ -133,7 +141,9 @@ def validate_items(items, item_spec, defaults, single=False, labels=None):
                 else:
                     seen[folded] = (index, spec['login_name'])
                     specs.append(spec)
-        problems.extend('%s: %s' % (label, problem) for problem in item_problems)
+        if item_problems:
+            label = label_of(index, item)
+            problems.extend('%s: %s' % (label, problem) for problem in item_problems)
     return specs, problems
 
 

@@ -68,6 +68,10 @@ class HelixModule(AnsibleModule):
         # Runs inside AnsibleModule.__init__, before validation: a validation failure echoes the
         # raw options, so their hidden secrets must be known as secrets by then.
         super(HelixModule, self)._load_params()
+        # the strict door may fail before Ansible's validation marks no_log options as secret, and ansible-core
+        # before 2.21 returns the raw arguments with any failure: their secrets are known as secrets from here on
+        self.no_log_values.update(str(value) for name, value in self.params.items() if value not in (None, '') and
+                                  self.argument_spec.get(name, {}).get('no_log') and isinstance(value, (str, int)))
         if self._raw_secrets is not None:
             self.no_log_values.update(str(value) for value in self._raw_secrets(self.params) if value)
         userinfo = url_userinfo(self.params.get('helix_url'))

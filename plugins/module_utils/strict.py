@@ -83,7 +83,7 @@ class Door(object):
                 spellings = spellings or {}
                 spellings.setdefault(option, set()).add(name)
             seen.add(option)
-            if type(value) is str and option in self.text_options:  # the common case of 100,000 items  # noqa: E721
+            if isinstance(value, str) and option in self.text_options:  # the common case of 100,000 items
                 if option in NAME_OPTIONS and CONTROL.search(value):
                     found.append('%s%s contains a control character (a newline or a tab): one name per option' % (
                         where, name))

@@ -45,16 +45,16 @@ class UserError(HelixError):
 
 
 def fields_to_read(specs):
-    """The AR fields the plans of these user specs compare."""
-    fields = []
+    """The AR fields the plans of these user specs compare, in the order of the option table."""
+    given, extra = set(), {}
     for spec in specs:
-        for option, field in OPTION_FIELDS:
-            if spec.get(option) is not None:
-                fields.append(field)
-        if spec.get('groups') is not None:
-            fields.append(GROUP_LIST)
-        fields.extend((spec.get('fields') or {}).keys())
-    return list(dict.fromkeys(fields))
+        given.update(option for option, value in spec.items() if value is not None)
+        if spec.get('fields'):
+            extra.update(dict.fromkeys(spec['fields']))
+    fields = [field for option, field in OPTION_FIELDS if option in given]
+    if 'groups' in given:
+        fields.append(GROUP_LIST)
+    return list(dict.fromkeys(fields + list(extra)))
 
 
 # ---------------------------------------------------------------------- planning

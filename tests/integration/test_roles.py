@@ -2,14 +2,17 @@
 rendered from the AWX credential type the way AWX injects them."""
 
 import csv
+import datetime
 import json
 import os
 import shutil
+import stat
 import time
 
 import yaml
 
 import awx_support
+from report_dom import figures, parse
 from simulator import Simulator
 from support import ADMIN_PASSWORD, ADMIN_USER, ROOT, run_playbook, secret, writes
 
@@ -119,9 +122,41 @@ def test_audit_writes_csv_and_json_and_reruns_unchanged(sim, tmp_path):
     assert report['by_license_type'] == licenses
     assert report['by_status'] == {'Current': len(current)}
     assert 'per license type' in output
+    # the HTML audit, and the dated summary its trend is drawn from: the owner's only, as the other reports
+    today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%d')
+    written = sorted(path.name for path in dest.iterdir())
+    assert written == ['helix-users-%s.json' % today, 'helix-users.csv', 'helix-users.html', 'helix-users.json']
+    assert all(stat.S_IMODE((dest / name).stat().st_mode) == 0o600 for name in written)
+    assert report['by_license_and_status'] == {'Fixed': {'Current': report['by_license_type']['Fixed']},
+                                               'Read': {'Current': report['by_license_type']['Read']}}
+    shown = figures(parse((dest / 'helix-users.html').read_text()))
+    assert shown['by_license_and_status'] == report['by_license_and_status'] and shown['reclaim'] == 0
+    assert 'licenses to reclaim: 0' in output
     rc, output = run_with_vars(sim, tmp_path, 'audit.yml', data)
     assert rc == 0
-    assert 'changed: [localhost]' not in output.split('TASK [helix.users.audit : Write the CSV and JSON reports')[1].split('TASK')[0]
+    assert 'changed: [localhost]' not in output.split('TASK [helix.users.audit : Write the CSV, JSON and HTML reports')[1].split('TASK')[0]
+    assert sorted(path.name for path in dest.iterdir()) == written
+
+
+def test_audit_lists_licenses_to_reclaim_and_can_leave_the_html_out(sim, tmp_path):
+    """(Both Status labellings are the module's tests' to cover; a role run costs seconds.)"""
+    sim.seed_users(12)
+    for login, days in (('user00001', 400), ('user00003', 400)):  # a Fixed and a Read licence, untouched for long
+        sim.backdate_user(login, days)
+    sim.store.set_fields('User', sim.user('user00002')['Request ID'], {'Status': 1}, 'Demo')
+    dest = tmp_path / 'reports'
+    rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest=str(dest), helix_audit_stale_days=300))
+    assert rc == 0, output
+    audit = json.loads((dest / 'helix-users.json').read_text())['audit']
+    assert [(user['login_name'], user['reason'], user['status']) for user in audit['reclaim']['users']] == [
+        ('user00002', 'deactivated', sim.user('user00002')['Status']), ('user00001', 'stale', 'Current')]
+    assert sim.user('user00002')['Status'] in ('Disabled', 'Obsolete')
+    assert audit['stale_days'] == 300 and 'licenses to reclaim: 2' in output
+    plain = tmp_path / 'plain'
+    rc, output = run_with_vars(sim, tmp_path, 'audit.yml', dict(helix_audit_dest=str(plain), helix_audit_html=False))
+    assert rc == 0, output
+    assert sorted(path.name for path in plain.iterdir()) == ['helix-users.csv', 'helix-users.json']
+    assert 'audit' not in json.loads((plain / 'helix-users.json').read_text())
 
 
 def test_every_role_runs_in_check_mode_without_writing(sim, tmp_path):
@@ -378,6 +413,11 @@ def test_audit_of_an_inventory_of_tenants_reports_every_tenant(sim, tmp_path):
             with open(tmp_path / 'reports' / host / 'helix-users.csv', encoding='utf-8', newline='') as handle:
                 assert [row['Login Name'] for row in csv.DictReader(handle)] == current, host
             assert stats['helix_audit_by_host'][host]['count'] == len(current), host
+            # each tenant's HTML audit and history in its own directory: one tenant's trend never mixes in another's
+            today = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%d')
+            assert sorted(path.name for path in (tmp_path / 'reports' / host).iterdir()) == [
+                'helix-users-%s.json' % today, 'helix-users.csv', 'helix-users.html', 'helix-users.json'], host
+            assert stats['helix_audit_by_host'][host]['html_path'] == str(tmp_path / 'reports' / host / 'helix-users.html')
             assert sessions(server) == (1, 1), host
         assert 'helix_audit' not in stats  # one tenant's counts never stand for the play's
         assert not (tmp_path / 'reports' / 'helix-users.csv').exists()

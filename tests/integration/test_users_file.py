@@ -77,6 +77,12 @@ SECRET_CASES = '''- hosts: localhost
         users_file: headless.csv
       register: headless
       ignore_errors: true
+    - name: a users_file that is a link to /etc/passwd
+      helix.users.helix_user:
+        <<: *connection
+        users_file: passwd.csv
+      register: passwd
+      ignore_errors: true
     - name: a YAML file whose tag is a password
       helix.users.helix_user:
         <<: *connection
@@ -102,6 +108,7 @@ SECRET_CASES = '''- hosts: localhost
           - as_string is failed and 'from_json' in as_string.msg
           - headless is failed and 'columns 1, 2, 3 are not an option name' in headless.msg
           - tagged is failed and 'line 2, column 13' in tagged.msg
+          - passwd is failed and 'is not an option name' in passwd.msg
           - in_url is failed and 'must not carry credentials' in in_url.msg
           - vaulted is changed
 '''
@@ -115,6 +122,8 @@ def test_no_secret_case_shows_its_secret_at_vvv_and_a_vaulted_file_is_read(sim, 
     (files / 'users.json').write_text('[{"login_name": "jdoe", "password": "%s"}, {"login_name": "asmith"}]'
                                       % secrets['json'], encoding='utf-8')
     (files / 'headless.csv').write_text('jdoe,%s,Fixed\n' % secrets['csv'], encoding='utf-8')
+    (files / 'passwd.csv').symlink_to('/etc/passwd')
+    first_line = open('/etc/passwd', encoding='utf-8').readline().strip()
     (files / 'tagged.yml').write_text('- login_name: jdoe\n  password: !%s\n' % secrets['tag'], encoding='utf-8')
     plain = files / 'vaulted.yml'
     plain.write_text('- login_name: vfile1\n  full_name: Vault File\n  license_type: Read\n  password: %s\n'
@@ -133,5 +142,6 @@ def test_no_secret_case_shows_its_secret_at_vvv_and_a_vaulted_file_is_read(sim, 
     assert rc == 0, output
     for value in secrets.values():
         assert value not in output
+    assert first_line and first_line not in output and first_line.split(':')[0] + ':x:' not in output
     assert sim.user('vfile1') is not None and sim.password_matches('vfile1', secrets['vault'])
     assert [w['values']['Login Name'] for w in writes(sim)] == ['vfile1']  # the failing cases sent nothing

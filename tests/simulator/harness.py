@@ -1,5 +1,7 @@
 """Simulator: the object tests use to run, steer and inspect a simulated Helix tenant."""
 
+import time
+
 from .app import SimulatorApp
 from .config import FAULT_SWITCHES, Settings
 from .faults import FaultInjector
@@ -106,6 +108,13 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
     def seed_users(self, n, prefix="user", password=None):
         """Add n valid users prefix00001.. (Current, Fixed or Read, one group each)."""
         return self.store.seed_users(n, prefix, password)
+
+    def backdate_user(self, login_name, days):
+        """Make a user look untouched for this many days (its Modified Date moved back)."""
+        values = self.store.user_values(login_name)
+        if values is None:
+            raise KeyError(login_name)
+        return self.store.backdate("User", values["Request ID"], time.time() - days * 86400)
 
     # ------------------------------------------------------------ inspection
 

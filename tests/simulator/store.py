@@ -284,6 +284,13 @@ class EntryStore:
         if self.listener is not None:
             self.listener(form_name, event, entry_id)
 
+    def backdate(self, form_name, entry_id, epoch):
+        """Set an entry's Modified Date (epoch seconds) as if nobody had touched it since then."""
+        with self.lock:
+            form = self.forms[form_name]
+            form.entries[entry_id]["Modified Date"] = int(epoch)
+            form.rendered.pop(entry_id, None)
+
     def user_values(self, login):
         """The stored User entry of a Login Name (by the case rule), or None."""
         return self._user_values(login)
