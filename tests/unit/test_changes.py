@@ -63,7 +63,7 @@ def test_the_state_file_is_kept_only_for_its_form_and_query(tmp_path):
 
 def test_backoff_doubles_up_to_its_maximum_and_says_when_it_recovered():
     backoff = changes.Backoff(1, 5)
-    assert [backoff.failed() for _ in range(4)] == [2, 4, 5, 5]
+    assert [backoff.failed() for _attempt in range(4)] == [2, 4, 5, 5]
     assert backoff.succeeded() == 4 and backoff.succeeded() == 0
 
 
