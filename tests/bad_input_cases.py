@@ -167,8 +167,14 @@ CASES = [
     Case('credentials in helix_url without a scheme', 'helix_user_info', dict(login_name=['jdoe']),
          'helix_url must not carry credentials', url=lambda sim: 'Demo:Url-Pw-6@' + sim.url.split('://', 1)[1],
          secret='Url-Pw-6'),
-    Case('a field by an id the module can not name', 'helix_user', dict(login_name='jdoe', fields={'536870999': 'x'}),
-         "fields names the field '536870999' by an id this module can not resolve to a name"),
+    Case('a field id the form does not have', 'helix_user', dict(login_name='jdoe', fields={'536870999': 'x'}),
+         "fields names '536870999', which is no field of form 'User'"),
+    Case('a misspelt field name', 'helix_user', dict(login_name='jdoe', fields={'Deparment': 'Ops'}),
+         "fields names 'Deparment', which is no field of form 'User' (did you mean 'Department'?)"),
+    Case('a field id on a tenant without field metadata', 'helix_user',
+         dict(login_name='jdoe', fields={'536870999': 'x'}),
+         "fields names the field '536870999' by an id this module can not resolve to a name",
+         setup=_configure(field_metadata='404')),
 ]
 
 

@@ -157,3 +157,41 @@ def run_playbook(playbook, tmp_path, extra_vars=None, check=False, diff=False, v
     proc = subprocess.run(command, cwd=str(cwd or ROOT), env=run_env, capture_output=True, text=True, timeout=600, check=False)
     OUTPUTS.append(proc.stdout + proc.stderr)
     return proc.returncode, proc.stdout + proc.stderr
+
+
+class NoFieldMetadata(object):
+    """What a client double needs of the client's field-metadata side (field_calls.FieldCalls): a tenant that tells
+    nothing of its fields, so the collection works by its own tables."""
+
+    missing_fields = {}
+    notes = []
+
+    def form_fields(self, form):  # pylint: disable=unused-argument
+        return None
+
+    def field_names(self, form):  # pylint: disable=unused-argument
+        return {}
+
+    def lacks(self, form, names):
+        self.missing_fields = dict(self.missing_fields)
+        self.missing_fields.setdefault(form, []).extend(names)
+
+    def lacking(self, form):
+        return list(self.missing_fields.get(form, []))
+
+    def note(self, text):
+        self.notes = self.notes + [text]
+
+
+FIELDS_PATH = '/api/arsys/v1.0/fields/'
+
+
+def entry_reads(sim, form=None):
+    """Logged GETs of entries (not of field metadata), of one form or all."""
+    return [r for r in sim.log if r['method'] == 'GET' and r['path'].startswith('/api/arsys/v1/entry/')
+            and (form is None or r['form'] == form)]
+
+
+def metadata_reads(sim):
+    """Logged GETs of field metadata (GET /api/arsys/v1.0/fields/...)."""
+    return [r for r in sim.log if r['method'] == 'GET' and r['path'].startswith(FIELDS_PATH)]

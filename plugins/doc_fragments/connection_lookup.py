@@ -15,8 +15,10 @@ class ModuleDocFragment(object):
 options:
   helix_url:
     description:
-    - Base URL of the Helix tenant (its AR System REST API), for example V(https://acme.onbmc.com) or V(http://127.0.0.1:8008)
+    - Base URL of the Helix tenant (its AR System REST API), for example V(https://acme-restapi.onbmc.com) or V(http://127.0.0.1:8008)
       for the bundled simulator.
+    - On BMC Helix SaaS the REST API is served at C(https://<tenant>-restapi.onbmc.com), not at the UI host C(https://<tenant>.onbmc.com),
+      which answers with a single sign-on login page.
     - If not set, the value of the E(HELIX_URL) environment variable is used.
     type: str
     required: true

@@ -21,6 +21,8 @@ options:
     description:
       - Equality filters, field name to value (or a list of values, any of which matches), ANDed.
         Every name and value is quoted by AR's rules, so no value can change what the filter means.
+      - Where the tenant serves field metadata, a field name of O(filters), O(fields) or O(sort) the form does not
+        have fails the task before anything is read, naming the closest names.
     type: dict
   sort:
     description: AR sort order, for example V(Login Name.asc) or V(Modified Date.desc).

@@ -78,7 +78,7 @@ EXAMPLES = r'''
   ansible.builtin.set_fact:
     fixed_users: "{{ query('helix.users.users', filters={'Status': 'Current', 'License Type': 'Fixed'},
                            fields=['Login Name', 'Email Address'], sort='Login Name.asc',
-                           helix_url='https://acme.onbmc.com', helix_token=helix_session.token) }}"
+                           helix_url='https://acme-restapi.onbmc.com', helix_token=helix_session.token) }}"
 
 - name: Users of two qualifications, concatenated
   ansible.builtin.debug:

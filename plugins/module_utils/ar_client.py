@@ -33,20 +33,24 @@ except ImportError as exc:  # pragma: no cover - exercised only where requests i
 
 from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_GUEST_USER,
-    AR_SERVER_BUSY,
+    AR_TIMEOUTS,
     HelixAPIError,
     HelixAuthError,
     HelixConnectionError,
     HelixError,
     is_access_forbidden,
+    is_html,
     login_hint,
+    message_hints,
     never_connected,
     parse_ar_messages,
     reason_of,
     redact,
     summarize_body,
+    ui_host_hint,
 )
 from ansible_collections.helix.users.plugins.module_utils.entry_calls import EntryCalls, last_segment
+from ansible_collections.helix.users.plugins.module_utils.field_calls import FieldCalls
 from ansible_collections.helix.users.plugins.module_utils.tokens import strip_token, token_claims
 
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
@@ -71,11 +75,11 @@ class _Call(object):
 
 
 class _Retryable(Exception):
-    """An attempt failed in a way worth trying again (connection error, 429, 5xx, AR 93, JSON cut short)."""
+    """An attempt failed in a way worth trying again (connection error, 429, 5xx, AR 92-94, JSON cut short)."""
 
     REFUSED = 'refused'    # never connected, or 429: no work was done
-    ANSWERED = 'answered'  # the server answered with a failure (5xx, AR 93, a body cut short)
-    LOST = 'lost'          # connected, but the reply never came: a write may have been applied
+    ANSWERED = 'answered'  # the server answered with a failure (5xx, a body cut short)
+    LOST = 'lost'          # connected, but the reply never came, or (a write) it timed out: it may have been applied
 
     def __init__(self, error, kind):
         super(_Retryable, self).__init__(str(error))
@@ -83,13 +87,18 @@ class _Retryable(Exception):
         self.kind = kind
 
 
-class ARClient(EntryCalls):
+def _timed_out(response):
+    """The server answered with an RPC timeout (AR 92, 93, 94)."""
+    return any(m.number in AR_TIMEOUTS for m in parse_ar_messages(response.text))
+
+
+class ARClient(EntryCalls, FieldCalls):
     """AR REST client.
 
     :param url: base URL of the tenant.
     :param token: a token to use; the client then does not log out at close().
     :param username, password, auth_string: credentials to log in, and to log in again when a token expires.
-    :param max_retries: retries after the first attempt on connection errors, 429, 5xx and AR message 93.
+    :param max_retries: retries after the first attempt on connection errors, 429, 5xx and AR messages 92-94.
     :param backoff: first backoff delay in seconds; doubled each retry, capped at backoff_max, with jitter.
     :param pool_size: connections kept alive, at least the number of threads sharing the client.
     """
@@ -107,7 +116,7 @@ class ARClient(EntryCalls):
             raise HelixConnectionError('helix_url must not carry credentials; use helix_username and helix_password')
         if parts.scheme not in ('http', 'https') or not parts.netloc:
             raise HelixConnectionError(
-                "helix_url must be an absolute http:// or https:// URL such as https://acme.onbmc.com, got %s" % (
+                "helix_url must be an absolute http:// or https:// URL such as https://acme-restapi.onbmc.com, got %s" % (
                     '%r' % (url,) if '@' not in str(url) else 'one with a user@ part (not shown)'))
         self.base_url = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path.rstrip('/'))
         self.username = username
@@ -126,6 +135,7 @@ class ARClient(EntryCalls):
         self.api_calls = 0
         self.retries = 0
         self.relogins = 0
+        self.init_field_state()
 
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size))
@@ -208,7 +218,7 @@ class ARClient(EntryCalls):
     def _retryable(response):
         if response.status_code == 429 or response.status_code >= 500:
             return True
-        return any(m.number == AR_SERVER_BUSY for m in parse_ar_messages(response.text))
+        return _timed_out(response)
 
     def _attempt(self, call, attempt):
         """Send call once (again after one re-login on a 401); return (response, decoded body or None).
@@ -244,8 +254,13 @@ class ARClient(EntryCalls):
                     _Retryable.ANSWERED)
         if not self._retryable(response):
             raise self._api_error(response, call.operation)
-        raise _Retryable(self._api_error(response, call.operation, attempt + 1),
-                         _Retryable.REFUSED if response.status_code == 429 else _Retryable.ANSWERED)
+        if response.status_code == 429:
+            kind = _Retryable.REFUSED
+        elif call.method in WRITE_METHODS and _timed_out(response):
+            kind = _Retryable.LOST  # AR 92-94: a write that timed out has usually been applied
+        else:
+            kind = _Retryable.ANSWERED
+        raise _Retryable(self._api_error(response, call.operation, attempt + 1), kind)
 
     def _backoff(self, attempt):
         self._sleep(self._delay(attempt))
@@ -287,11 +302,12 @@ class ARClient(EntryCalls):
 
     def _api_error(self, response, operation, attempts=None):
         if 300 <= response.status_code < 400:
-            return HelixAPIError(self.redact(
-                '%s was answered with HTTP %s, a redirect to %s: set helix_url to the address the tenant serves its API'
-                ' on (a redirect from http:// to https:// is the usual cause)' % (
-                    operation, response.status_code, response.headers.get('Location') or 'no Location')),
-                status=response.status_code)
+            location = response.headers.get('Location') or ''
+            why = ui_host_hint(self.base_url, location) or (
+                'set helix_url to the address the tenant serves its API on (a redirect from http:// to https:// is the'
+                ' usual cause)')
+            return HelixAPIError(self.redact('%s was answered with HTTP %s, a redirect to %s: %s' % (
+                operation, response.status_code, location or 'no Location', why)), status=response.status_code)
         if response.status_code == 403 and self.base_url.startswith('http://') and is_access_forbidden(response):
             error = HelixAPIError(
                 '%s was refused with HTTP 403 "Access forbidden": the tenant refuses plain HTTP; use https:// in'
@@ -304,8 +320,9 @@ class ARClient(EntryCalls):
         else:
             detail = summarize_body(response.text, response.headers.get('Content-Type'))
         tried = ' after %d attempt(s)' % attempts if attempts and attempts > 1 else ''
-        return HelixAPIError(self.redact('%s failed with HTTP %s%s: %s' % (operation, response.status_code, tried, detail)),
-                             status=response.status_code, messages=messages)
+        return HelixAPIError(self.redact('%s failed with HTTP %s%s: %s%s' % (
+            operation, response.status_code, tried, detail, message_hints(messages))),
+            status=response.status_code, messages=messages)
 
     def _auth_error(self, response, operation):
         messages = parse_ar_messages(response.text)
@@ -366,6 +383,10 @@ class ARClient(EntryCalls):
             raise HelixAuthError(self.redact(
                 'Authentication failed for user %r: the server does not know this user and would only'
                 ' grant a guest session (AR 59).' % self.username), status=response.status_code, messages=warnings)
+        if is_html(response.text, response.headers.get('Content-Type')):
+            # the tenant's web UI (single sign-on) answered, not its REST API; the page is not shown
+            raise HelixAuthError('Login of user %r was answered with an HTML page (%d bytes), not a token: %s' % (
+                self.username, len(response.content), ui_host_hint(self.base_url)))
         token = strip_token(response.text)
         if not token or ' ' in token or '<' in token or '{' in token:
             # the body is not shown: whatever it is, it may hold a token
@@ -413,8 +434,9 @@ class ARClient(EntryCalls):
             find_existing() found no entry, so no retry makes a duplicate; without it, such a create
             is not repeated.
         """
+        # 204 without Location: a join or display-only form, whose new entry is found by its key
         call = _Call('POST', self._url(self.form_path(form)), 'Creating %s entry' % form,
-                     json_body={'values': values}, ok=(200, 201))
+                     json_body={'values': values}, ok=(200, 201, 204))
         attempt, failure = 0, None
         while True:
             try:

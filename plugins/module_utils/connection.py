@@ -24,8 +24,10 @@ CONNECTION_OPTIONS = {
     'helix_url': dict(
         type='str', required=True, env='HELIX_URL',
         description=[
-            'Base URL of the Helix tenant (its AR System REST API), for example V(https://acme.onbmc.com)'
+            'Base URL of the Helix tenant (its AR System REST API), for example V(https://acme-restapi.onbmc.com)'
             ' or V(http://127.0.0.1:8008) for the bundled simulator.',
+            'On BMC Helix SaaS the REST API is served at C(https://<tenant>-restapi.onbmc.com), not at the UI host'
+            ' C(https://<tenant>.onbmc.com), which answers with a single sign-on login page.',
         ],
     ),
     'helix_username': dict(

@@ -127,8 +127,12 @@ def make_key(key=None, key_query=None, form=None):
 
 
 # ---------------------------------------------------------------------- the declared values
-def values_problems(values, key=None, form=None, allow_reserved=False):
-    """Problems of the declared values (and their clashes with the key, by name or id) found without a server."""
+def values_problems(values, key=None, form=None, allow_reserved=False, ids_later=False):
+    """Problems of the declared values (and their clashes with the key, by name or id) found without a server.
+
+    :param ids_later: a field given by an id the collection can not name is left for the form's field metadata to
+        name (form_names.resolve_values), instead of being refused here.
+    """
     if values is None:
         return []
     if not isinstance(values, dict):
@@ -144,9 +148,11 @@ def values_problems(values, key=None, form=None, allow_reserved=False):
         if secret:
             problems.extend(secret)
             continue
-        if is_field_id(field):
-            problems.append('values names field %r by its id: give the field by its name (the server returns'
-                            ' values by name, so a value given by id could never be compared)' % field)
+        if is_field_id(field_name(form, field)):
+            if not ids_later:
+                problems.append('values names field %r by its id, which neither this module nor the tenant\'s field'
+                                ' metadata can name: give the field by its name (the server returns values by name,'
+                                ' so a value given by id could never be compared)' % field)
             continue
         reserved, option = _owner(RESERVED_FIELDS, form, field)
         if reserved and not allow_reserved:

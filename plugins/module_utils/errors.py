@@ -15,17 +15,22 @@ __metaclass__ = type
 import json
 import re
 
-# AR message numbers the client and the modules act on.
-AR_GUEST_USER = 59
+from urllib.parse import urlsplit
+
+# AR message numbers the client and the modules act on, as AR's own arerrno.h names them.
+AR_GUEST_USER = 59          # AR_WARN_NO_SUCH_USER
 AR_NO_SUCH_ENTRY = 302
 AR_NO_SUCH_FORM = 303
-AR_BAD_SELECTION = 306
+AR_BAD_SELECTION = 306      # AR_ERROR_VALUE_OUT_OF_LIMIT
+AR_MODIFIED_SINCE_READ = 309  # AR_ERROR_MODIFIED_SINCE_GET: the entry changed after it was read
 AR_NO_SUCH_FIELD = 314
+AR_NO_WRITE_ACCESS = 330    # AR_ERROR_NO_WRITE_ACCESS: with a field appended, that field can not be written
 AR_NO_ACCESS = (330, 353)  # no access to the form or the operation
 AR_NO_FIELD_ACCESS = 333   # no access to one field: a field permission, not a login problem
 AR_DUPLICATE = 382
 AR_SERVER_BUSY = 93
-AR_TIMEOUTS = (92, 93, 94)  # RPC timeouts: a write that ended in one may well have been applied
+AR_TIMEOUTS = (92, 93, 94)  # AR_ERROR_RPC_TIMEOUT(_2, _3): a write that ended in one may well have been applied
+AR_HOST_IP_OVERRIDE = 9093  # AR_ERROR_USER_HOST_IP_OVERRIDE_OPTION
 AR_UNKNOWN_COMPANY = 10102  # ITSM: the company of a person is not a company of the tenant
 
 REDACTED = '********'
@@ -81,11 +86,16 @@ def parse_ar_messages(text):
     return [ARMessage.from_dict(item) for item in data if isinstance(item, dict)]
 
 
+def is_html(text, content_type=''):
+    """A body that is a web page (a login page of single sign-on, a proxy's error page), not an API answer."""
+    return 'html' in (content_type or '').lower() or (text or '').lstrip().startswith('<')
+
+
 def summarize_body(text, content_type=''):
     """A short, single-line description of a non-JSON error body (HTML pages reduced to their text)."""
     if not text:
         return 'empty body'
-    if 'html' in (content_type or '').lower() or text.lstrip().startswith('<'):
+    if is_html(text, content_type):
         stripped = _SPACE.sub(' ', _TAG.sub(' ', text)).strip()
         return 'an HTML page%s' % ((': ' + stripped[:120]) if stripped else '')
     return _SPACE.sub(' ', text).strip()[:200]
@@ -149,16 +159,45 @@ def is_access_forbidden(response):
     return isinstance(body, dict) and str(body.get('message', '')).strip().lower() == 'access forbidden'
 
 
-# What a refused login's AR message means, in words.
-LOGIN_HINTS = {
+# What an AR message means, in words, where the number alone sends a user the wrong way.
+HINTS = {
+    AR_HOST_IP_OVERRIDE: 'AR_ERROR_USER_HOST_IP_OVERRIDE_OPTION: the account is logged in from another IP address,'
+                         ' and AR lets a non-administrator account be logged in from one IP address at a time; one'
+                         ' service account used from several AWX execution nodes or controllers meets this. Give'
+                         ' each node its own service account, or run the jobs that use this one on one node (an'
+                         ' instance group of one)',
+}
+LOGIN_HINTS = dict(HINTS)
+LOGIN_HINTS.update({
     623: 'wrong username or password',
     624: 'the account is marked invalid on the tenant; an administrator must re-enable it',
-}
+})
 
 
 def login_hint(exc):
     hints = [LOGIN_HINTS[m.number] for m in exc.messages if m.number in LOGIN_HINTS]
     return ' (%s)' % '; '.join(hints) if hints else ''
+
+
+def message_hints(messages):
+    """' (what the messages mean)' for the AR numbers whose meaning is not what their text suggests."""
+    hints = [HINTS[m.number] for m in messages if m.number in HINTS]
+    return ' (%s)' % '; '.join(hints) if hints else ''
+
+
+def ui_host_hint(base_url, location=''):
+    """Why a login page or a redirect to single sign-on answered an API request, and where the API is; None when a
+    redirect does not look like one (it stays on the same host, as http:// to https:// does)."""
+    host = urlsplit(base_url).hostname or ''
+    target = urlsplit(location).hostname if location else None
+    if location and (target is None or target == host):
+        return None
+    match = re.match(r'^([a-z0-9-]+)\.onbmc\.com$', host)
+    where = ('https://%s-restapi.onbmc.com' % match.group(1)) if match and not match.group(1).endswith(
+        '-restapi') else 'the tenant\'s REST API host'
+    return ('helix_url points at the tenant\'s web UI, which sends API requests to its single sign-on login; on BMC'
+            ' Helix SaaS the REST API is served at https://<tenant>-restapi.onbmc.com, not at the UI host: set'
+            ' helix_url to %s' % where)
 
 
 def never_connected(exc):

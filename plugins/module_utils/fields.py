@@ -20,6 +20,9 @@ KNOWN_IDS = {
     'group': {'1': 'Request ID', '105': 'Group Name', '106': 'Group ID', '107': 'Group Type', '8': 'Long Group Name'},
     'ctm:people': {'1': 'Person ID', '4': 'Remedy Login ID', '7': 'Profile Status'},
 }
+# {folded form: {field name: the most characters it holds}}, where BMC documents it: checked before a write when
+# the tenant serves no field metadata (which then tells these and more).
+KNOWN_LIMITS = {'user': {'Group List': 4000}}
 
 
 def is_field_id(field):
@@ -42,3 +45,15 @@ def field_name(form, field, names=None):
 def same_field(form, one, other, names=None):
     """True when two field references (names or ids, names in any case) name the same field."""
     return field_name(form, one, names).casefold() == field_name(form, other, names).casefold()
+
+
+def known_limit_problems(form, values, what):
+    """Values longer than a field of the forms this collection knows can hold (the User form's Group List)."""
+    limits = KNOWN_LIMITS.get(str(form or '').strip().casefold(), {})
+    problems = []
+    for field, value in (values or {}).items():
+        most = limits.get(field_name(form, field))
+        if most and isinstance(value, str) and len(value) > most:
+            problems.append('%s: %s would be %d characters; form %r holds at most %d in it' % (
+                what, field_name(form, field), len(value), form, most))
+    return problems

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Group form: group names and ids, and the Group List field of users.
 
-Tenants store a user's Group List (field 104) as group ids ("1;1000000001;"),
-people declare groups by name. Whether a server converts names written to
+Tenants store a user's Group List (field 104) as group ids ("1;1000000001;", or
+separated by spaces as Kinetic writes it: "1 1000000001"), people declare groups by name. Whether a server converts names written to
 Group List is not documented, so the collection resolves names itself,
 compares sets of ids and writes ids.
 """
@@ -26,8 +26,18 @@ GROUP_FIELDS = {
 }
 
 
+def _ids_apart(token):
+    """A token of group ids separated by spaces (as Kinetic writes a Group List) as its ids; any other as itself
+    (a group name may hold spaces)."""
+    parts = str(token).split()
+    if len(parts) > 1 and all(part.lstrip('-').isdigit() for part in parts):
+        return parts
+    return [token]
+
+
 def split_group_list(value):
-    """Group List tokens from a ';' string or a list, stripped, empty ones dropped, order kept, no duplicates."""
+    """Group List tokens from a ';' string (or ids separated by spaces) or a list, stripped, empty ones dropped, order
+    kept, no duplicates."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
@@ -35,7 +45,7 @@ def split_group_list(value):
         for item in value:
             tokens.extend(split_group_list(item) if isinstance(item, str) and ';' in item else [item])
     else:
-        tokens = str(value).split(';')
+        tokens = [part for token in str(value).split(';') for part in _ids_apart(token)]
     seen = []
     for token in tokens:
         token = str(token).strip() if token is not None else ''

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FIELD, HelixAPIError
+from ansible_collections.helix.users.plugins.module_utils.form_names import check_selection
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, from_filters
 from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead, field_one_name, read_by_keys
 
@@ -41,12 +42,14 @@ def base_query(query, filters):
 def read_selected(client, params, key_field=None, keys=None, default_fields=None):
     """The reads.KeyedRead of the entries chosen by keys (exact values of key_field), query and filters.
 
-    :param params: the selection options: form, query, filters, fields, sort, limit, page_size.
+    :param params: the selection options: form, query, filters, fields, sort, limit, page_size. The field names
+        of fields, filters and sort are checked against the form's field metadata first (where the tenant tells).
     :param default_fields: fetched when params has no fields; a tenant whose form lacks one of them is read
         with every field instead.
     """
     if (keys is not None and not keys) or matches_nothing(params.get('filters')):
         return KeyedRead(key_field, [])
+    check_selection(client, params['form'], params)  # field names a user gave, against the form's own
     fields = params.get('fields') or default_fields
 
     def read(fetch):

@@ -134,15 +134,20 @@ class HelixModule(AnsibleModule):
         """
         if not ar_client.HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=str(ar_client.REQUESTS_IMPORT_ERROR))
+        notes = []
         try:
-            result, api_calls = with_client(self.params, work, pool_size=pool_size, warn=self.warn)
+            result, api_calls = with_client(self.params, work, pool_size=pool_size, warn=self.warn, notes=notes)
         except HelixError as failure:
             extra = dict(getattr(failure, 'result', None) or {})
             extra.update(failure.as_dict())
             if getattr(failure, 'trace', None):
                 extra['exception'] = failure.trace
+            if notes:
+                extra['notes'] = notes
             self.fail_json(msg=str(failure), api_calls=getattr(failure, 'api_calls', 0), **extra)
         result['api_calls'] = api_calls
+        if notes:
+            result['notes'] = notes  # what the run learned of the tenant (no field metadata...): shown at -v
         self.exit_json(**result)
 
 
@@ -162,12 +167,16 @@ def paused_gc():
             gc.enable()
 
 
-def with_client(params, work, pool_size=10, warn=None):
+def with_client(params, work, pool_size=10, warn=None, notes=None):
     """The life cycle every module and the lookup share: build the client from the connection options,
     return (work(client), api_calls), and always close the client (logging out a token it logged in).
 
     Raises HelixError, its message free of every secret the client held, with `api_calls`; a failure
     nobody foresaw becomes HelixError('unexpected ...') with its redacted traceback as `trace`.
+
+    :param warn: callable(text): warnings, also one per field a form of the tenant lacked (a field read only
+        for display or copying, left out).
+    :param notes: a list that receives the client's notes (field metadata unavailable...).
     """
     client = build_client(params, pool_size=pool_size)
     if warn is not None and params.get('validate_certs') is False:
@@ -183,6 +192,13 @@ def with_client(params, work, pool_size=10, warn=None):
         failure.trace = client.redact(traceback.format_exc())
     finally:
         client.close()  # its logout counts as a call too
+        if warn is not None:
+            for form, names in sorted(client.missing_fields.items()):
+                warn('form %s of this tenant has no field%s %s (a customised or older form): left out of what this'
+                     ' task reads and copies' % (form, '' if len(names) == 1 else 's',
+                                                 ', '.join(repr(name) for name in names)))
+        if notes is not None:
+            notes.extend(client.redact(note) for note in client.notes)
     if failure is None:
         return result, client.api_calls
     failure.msg = client.redact(str(failure))

@@ -22,6 +22,7 @@ MAP_FORM = 'LIC:SYS-License Permission Map'
 PERMISSION_FORM = 'CTM:People Permission Groups'
 SUPPORT_GROUP_FORM = 'CTM:Support Group'
 ASSOCIATION_FORM = 'CTM:Support Group Association'
+FUNCTIONAL_ROLE_FORM = 'CTM:SupportGroupFunctionalRole'
 COMPANY_FORM = 'COM:Company'
 
 PERSON_ID = 'Person ID'
@@ -31,7 +32,13 @@ SUPPORT_STAFF = 'Support Staff'
 LICENSE_TYPE = 'License Type'
 SITE = 'Site'
 SITE_ID = 'Site ID'
-SITE_DETAILS = ('Site Address', 'Site City', 'Site State Province', 'Site Zip/Postal Code', 'Site Country')
+FUNCTIONAL_ROLE = 'Functional Role'
+# The site's details as integrations that run against real servers copy them (docs/ar-api.md): SIT:Site and
+# CTM:People name them differently, (SIT:Site field, CTM:People field).
+SITE_COPIES = (('Street', 'Site Street'), ('City', 'Site City'), ('State Province', 'Site State Province'),
+               ('Zip/Postal Code', 'Site Zip/Postal Code'), ('Country', 'Site Country'), ('Time Zone', 'Time Zone'))
+SITE_SOURCES = tuple(source for source, _copy in SITE_COPIES)
+SITE_DETAILS = tuple(copy for _source, copy in SITE_COPIES)
 YES, NO = 'Yes', 'No'
 
 # option -> CTM:People field
@@ -52,8 +59,8 @@ OPTION_FIELDS = (
 )
 FIELD_OF_OPTION = dict(OPTION_FIELDS)
 OPTION_OF_FIELD = dict((field, option) for option, field in OPTION_FIELDS)
-# Fields `fields` may not name: those of an option, the site copies, the id and the derived Full Name.
-RESERVED_FIELDS = [field for _option, field in OPTION_FIELDS] + [SITE_ID] + list(SITE_DETAILS) + [
+# Fields `fields` may not name: those of an option, the id and the derived Full Name (and with `site`, its copies).
+RESERVED_FIELDS = [field for _option, field in OPTION_FIELDS] + [SITE_ID] + [
     PERSON_ID, 'Full Name', ENTRY_ID_FIELD, '4', '7']
 SELECTION_FIELDS = ('Profile Status', 'Client Type', 'Support Staff', 'License Type', 'Full Text License Type',
                     'Assignment Availability', 'Default Notify Mechanism')
@@ -117,7 +124,8 @@ def declaration_problems(params):
         problems.append('person_id is blank (%r)' % (person_id,))
     if login is None and person_id is None:
         problems.append('give login_id (the Remedy Login ID) or person_id')
-    reserved = dict((str(field).casefold(), field) for field in RESERVED_FIELDS)
+    reserved = dict((str(field).casefold(), field) for field in RESERVED_FIELDS + (
+        list(SITE_DETAILS) if params.get('site') is not None else []))
     for field, value in (params.get('fields') or {}).items():
         if not isinstance(field, str) or not field.strip():
             problems.append('fields has an empty field name (%r)' % (field,))
@@ -153,6 +161,12 @@ def declaration_problems(params):
                     problems.append('support_groups item %r has no %s' % (group, part))
         if params.get('support_staff') is False:
             problems.append('support_groups are for support staff only, and support_staff is false')
+    for role in params.get('functional_roles') or []:
+        for part in ('company', 'organization', 'group', 'role'):
+            if not str(role.get(part) or '').strip():
+                problems.append('functional_roles item %r has no %s' % (role, part))
+    if params.get('functional_roles') and params.get('support_staff') is False:
+        problems.append('functional_roles are for support staff only, and support_staff is false')
     return problems
 
 
@@ -205,15 +219,21 @@ def group_names_of(rows):
     return [row['values'].get('Permission Group') for row in rows if fold(row['values'].get('Status')) != 'disabled']
 
 
-def support_view(rows, names):
+def support_view(rows, names, role_field='Support Group Association Role'):
+    """Support group rows (associations, or functional roles with role_field 'Functional Role') as results show
+    them: company, organization, group, role, default, support_group_id."""
     view = []
     for row in rows:
         values = row['values']
         group = dict(names.get(values.get('Support Group ID')) or dict(company=None, organization=None, group=None))
-        group.update(role=values.get('Support Group Association Role'), default=is_yes(values.get('Default')),
+        group.update(role=values.get(role_field), default=is_yes(values.get('Default')),
                      support_group_id=values.get('Support Group ID'))
         view.append(group)
     return view
+
+
+def role_view(rows, names):
+    return support_view(rows, names, FUNCTIONAL_ROLE)
 
 
 # ---------------------------------------------------------------------- the argument spec
@@ -222,6 +242,15 @@ SUPPORT_GROUP_OPTIONS = dict(
     organization=dict(type='str', required=True),
     group=dict(type='str', required=True),
     role=dict(type='str', choices=list(ROLES), default='Member'),
+    default=dict(type='bool', default=False),
+)
+
+
+FUNCTIONAL_ROLE_OPTIONS = dict(
+    company=dict(type='str', required=True),
+    organization=dict(type='str', required=True),
+    group=dict(type='str', required=True),
+    role=dict(type='str', required=True),
     default=dict(type='bool', default=False),
 )
 
@@ -235,6 +264,7 @@ def argument_spec():
         fields=dict(type='dict'),
         permission_groups=dict(type='list', elements='str'),
         support_groups=dict(type='list', elements='dict', options=SUPPORT_GROUP_OPTIONS),
+        functional_roles=dict(type='list', elements='dict', options=FUNCTIONAL_ROLE_OPTIONS),
         append=dict(type='bool', default=False),
         state=dict(type='str', choices=['present', 'obsolete', 'absent'], default='present'),
     )

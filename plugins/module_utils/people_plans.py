@@ -18,9 +18,9 @@ from ansible_collections.helix.users.plugins.module_utils.people_form import (
     ASSOCIATION_FORM,
     DEFAULT_PROFILE_STATUS,
     DELETE_STATUS,
+    FUNCTIONAL_ROLE_FORM,
     LICENSE_TYPE,
     LOGIN_ID,
-    NEEDS,
     NO,
     OBSOLETE_STATUS,
     PEOPLE_FORM,
@@ -30,7 +30,6 @@ from ansible_collections.helix.users.plugins.module_utils.people_form import (
     SITE_DETAILS,
     SITE_ID,
     SUPPORT_STAFF,
-    YES,
     PersonError,
     declared_values,
     diff_key,
@@ -39,6 +38,7 @@ from ansible_collections.helix.users.plugins.module_utils.people_form import (
     group_names_of,
     is_yes,
     person_view,
+    role_view,
     support_view,
     values_equal,
 )
@@ -48,10 +48,12 @@ from ansible_collections.helix.users.plugins.module_utils.people_reads import (
     find_person,
     permission_rows,
     resolve_permission_groups,
+    role_rows,
     resolve_site,
     resolve_support_group,
     support_group_names,
 )
+from ansible_collections.helix.users.plugins.module_utils.people_rows import group_rows, plan_rows, role_removals
 from ansible_collections.helix.users.plugins.module_utils.writes import Change, Step, proven_address
 
 
@@ -91,7 +93,8 @@ class PersonChange(Change):
         """After a change to non-support: the rows the workflow left, unless a later step wants them."""
         later = set((other.form, other.entry_id) for other in self.steps[self.steps.index(step) + 1:])
         extra = []
-        for form, rows in ((PERMISSION_FORM, permission_rows(client, self.person_id)),
+        for form, rows in ((FUNCTIONAL_ROLE_FORM, role_rows(client, self.person_id)),
+                           (PERMISSION_FORM, permission_rows(client, self.person_id)),
                            (ASSOCIATION_FORM, association_rows(client, self.person_id))):
             extra.extend(Step(form, 'delete', row['entry_id'], current=row['values'],
                               what='remove %s row %s left after the change to non-support' % (form, row['entry_id']))
@@ -105,113 +108,6 @@ def _key_of(values):
     return {LOGIN_ID: login} if login not in (None, '') else None
 
 
-# ---------------------------------------------------------------------- the rows
-def _row_license(need, license_type, group_name):
-    satisfying = NEEDS.get(fold(need) or 'none')
-    if satisfying is None:
-        satisfying = ()
-    if not satisfying:
-        return 'None'
-    for license in satisfying:
-        if fold(license) == fold(license_type):
-            return license
-    raise PersonError('nothing was written: the permission group %r needs a %s license, and the person\'s'
-                      ' license_type is %r; declare license_type %s' % (
-                          group_name, need, license_type, ' or '.join(satisfying)))
-
-
-def plan_permission_rows(groups, append, rows, login, license_type):
-    """Steps bringing the permission rows to the declared groups; (steps, names after)."""
-    steps = []
-    by_id = {}
-    for row in rows:
-        by_id.setdefault(str(row['values'].get('Permission Group ID')), []).append(row)
-    wanted_ids = set()
-    after = [] if not append else group_names_of(rows)
-    for group in groups.values():
-        group_id = str(group.get('Permission Group ID'))
-        wanted_ids.add(group_id)
-        row_license = _row_license(group.get(LICENSE_TYPE), license_type, group.get('Permission Group'))
-        existing = by_id.get(group_id)
-        if group.get('Permission Group') not in after:
-            after.append(group.get('Permission Group'))
-        if not existing:
-            steps.append(Step(PERMISSION_FORM, 'create', values={
-                PERSON_ID: None, 'Login ID': login, 'Permission Group': group.get('Permission Group'),
-                'Permission Group ID': group.get('Permission Group ID'),
-                'Permission Group Type': group.get('Permission Group Type'), LICENSE_TYPE: row_license,
-                'Status': 'Enabled'}, what='add permission group %s' % group.get('Permission Group')))
-            continue
-        stored = existing[0]['values']
-        write = {}
-        if fold(stored.get('Status')) != 'enabled':
-            write['Status'] = 'Enabled'
-        if fold(stored.get(LICENSE_TYPE) or 'None') != fold(row_license):
-            write[LICENSE_TYPE] = row_license
-        if write:
-            steps.append(Step(PERMISSION_FORM, 'update', existing[0]['entry_id'], write, current=stored,
-                              what='update permission group %s' % group.get('Permission Group')))
-    if not append:
-        for group_id, group_rows in by_id.items():
-            for row in group_rows if group_id not in wanted_ids else group_rows[1:]:
-                steps.append(Step(PERMISSION_FORM, 'delete', row['entry_id'], current=row['values'],
-                                  what='remove permission group %s' % row['values'].get('Permission Group')))
-    return steps, after
-
-
-def plan_association_rows(declared, append, rows, login, names):
-    """Steps bringing the support group associations to the declared ones; (steps, view after).
-
-    :param declared: [(support group id, declared dict)].
-    """
-    steps = []
-    by_id = {}
-    for row in rows:
-        by_id.setdefault(row['values'].get('Support Group ID'), []).append(row)
-    wanted = set()
-    for group_id, group in declared:
-        wanted.add(group_id)
-        role = group.get('role') or 'Member'
-        default = YES if group.get('default') else NO
-        existing = by_id.get(group_id)
-        label = '%s / %s / %s' % (group['company'], group['organization'], group['group'])
-        if not existing:
-            steps.append(Step(ASSOCIATION_FORM, 'create', values={
-                PERSON_ID: None, 'Login ID': login, 'Support Group ID': group_id,
-                'Support Group Association Role': role, 'Default': default, 'Status': 'Enabled'},
-                what='add support group %s' % label))
-            continue
-        stored = existing[0]['values']
-        write = {}
-        if fold(stored.get('Support Group Association Role')) != fold(role):
-            write['Support Group Association Role'] = role
-        if is_yes(stored.get('Default')) != (default == YES):
-            write['Default'] = default
-        if fold(stored.get('Status')) != 'enabled':
-            write['Status'] = 'Enabled'
-        if write:
-            steps.append(Step(ASSOCIATION_FORM, 'update', existing[0]['entry_id'], write, current=stored,
-                              what='update support group %s' % label))
-    if not append:
-        for group_id, group_rows in by_id.items():
-            for row in group_rows if group_id not in wanted else group_rows[1:]:
-                steps.append(Step(ASSOCIATION_FORM, 'delete', row['entry_id'], current=row['values'],
-                                  what='remove support group %s' % group_id))
-    kept = [row for row in rows if append and row['values'].get('Support Group ID') not in wanted]
-    if any(group.get('default') for _group_id, group in declared):
-        # one default: a kept group that was the default no longer is
-        for index, row in enumerate(kept):
-            if is_yes(row['values'].get('Default')):
-                steps.append(Step(ASSOCIATION_FORM, 'update', row['entry_id'], {'Default': NO}, current=row['values'],
-                                  what='make support group %s no longer the default'
-                                  % row['values'].get('Support Group ID')))
-                kept[index] = dict(row, values=dict(row['values'], Default=NO))
-    after_rows = kept + [dict(entry_id=None, values={
-        'Support Group ID': group_id, 'Support Group Association Role': group.get('role') or 'Member',
-        'Default': YES if group.get('default') else NO}) for group_id, group in declared]
-    return steps, support_view(after_rows, names)
-
-
 # ---------------------------------------------------------------------- the person
 def plan_person(client, params):
     """Read what the task needs and return its PersonChange; sends no write. PersonError before any write."""
@@ -219,7 +115,8 @@ def plan_person(client, params):
     login = params.get('login_id')
     person_id = params.get('person_id')
     values = declared_values(params)
-    current = find_person(client, login_id=login, person_id=person_id, extra_fields=list(params.get('fields') or {}))
+    current = find_person(client, login_id=login, person_id=person_id, extra_fields=list(params.get('fields') or {}),
+                          declared=list(values))
     stored_login = current['values'].get(LOGIN_ID) if current and person_id is not None and login is not None else login
     if stored_login != login and (stored_login not in (None, '') or state != 'present'):
         # given both, they must name one person: only a person without a login may be given one (present)
@@ -237,12 +134,6 @@ def plan_person(client, params):
     if state == 'absent':
         return _plan_absent(client, params, current)
     return _plan_present(client, params, values, current)
-
-
-def _group_rows(client, current):
-    if current is None or not current.get('entry_id'):
-        return [], []
-    return permission_rows(client, current['entry_id']), association_rows(client, current['entry_id'])
 
 
 def _plan_present(client, params, values, current):
@@ -277,9 +168,10 @@ def _plan_present(client, params, values, current):
     support_after = values.get(SUPPORT_STAFF, stored.get(SUPPORT_STAFF))
     leaving_support = not creating and is_yes(stored.get(SUPPORT_STAFF)) and SUPPORT_STAFF in values and not is_yes(
         values[SUPPORT_STAFF])
-    if params.get('support_groups') and not is_yes(support_after):
-        raise PersonError('nothing was written: support_groups are for support staff only, and the person %r is not'
-                          ' support staff (declare support_staff: true)' % (params.get('login_id') or person_id,))
+    for option in ('support_groups', 'functional_roles'):
+        if params.get(option) and not is_yes(support_after):
+            raise PersonError('nothing was written: %s are for support staff only, and the person %r is not support'
+                              ' staff (declare support_staff: true)' % (option, params.get('login_id') or person_id))
     if leaving_support and values.get(LICENSE_TYPE) not in (None, '') and fold(values[LICENSE_TYPE]) != fold('Read'):
         # the change to non-support makes the workflow set License Type Read, whatever the same write says:
         # declared together, the two would never converge
@@ -314,29 +206,16 @@ def _plan_present(client, params, values, current):
         steps.append(Step(PEOPLE_FORM, 'update', person_id, write, key=_key_of(stored), current=stored,
                           what='update the person'))
 
-    rows, associations = ([], []) if creating or leaving_support else _group_rows(client, current)
-    stored_rows, stored_associations = (rows, associations)
-    if leaving_support:
-        stored_rows, stored_associations = _group_rows(client, current)
-    names = support_group_names(client, [row['values'].get('Support Group ID') for row in stored_associations] + [
-        group_id for group_id, _group in declared_support or []]) if (stored_associations or declared_support) else {}
-    permission_after = group_names_of(rows)
-    support_groups_after = support_view(associations, names)
-    if groups is not None:
-        row_steps, permission_after = plan_permission_rows(groups, params.get('append'), rows, login, license_type)
-        steps.extend(row_steps)
-    if declared_support is not None:
-        row_steps, support_groups_after = plan_association_rows(declared_support, params.get('append'), associations,
-                                                                login, names)
-        steps.extend(row_steps)
-    if groups is not None or leaving_support:
-        before_names, after_names = group_names_of(stored_rows), permission_after
-        if sorted(map(str, before_names)) != sorted(map(str, after_names)):
-            before['permission_groups'], after['permission_groups'] = before_names, after_names
-    if declared_support is not None or leaving_support:
-        before_view = support_view(stored_associations, names)
-        if _support_set(before_view) != _support_set(support_groups_after):
-            before['support_groups'], after['support_groups'] = before_view, support_groups_after
+    rows_plan = plan_rows(client, params, current, login, license_type, groups, declared_support, leaving_support)
+    steps[:0] = rows_plan['first']
+    steps.extend(rows_plan['steps'])
+    before.update(rows_plan['before'])
+    after.update(rows_plan['after'])
+    if is_yes(support_after) and not rows_plan['support_groups'] and (
+            creating or SUPPORT_STAFF in values or declared_support is not None):
+        raise PersonError('nothing was written: the person %r would be support staff without a support group; support'
+                          ' staff must belong to at least one (declare support_groups)' % (
+                              params.get('login_id') or person_id,))
     if creating:
         before = dict(state='absent')
     action = 'created' if creating else ('updated' if steps else 'unchanged')
@@ -345,17 +224,12 @@ def _plan_present(client, params, values, current):
     if leaving_support:
         person_values[LICENSE_TYPE] = 'Read'
     person = person_view(person_values, person_id)
-    person.update(permission_groups=permission_after, support_groups=support_groups_after,
-                  values=dict(person_values))
+    person.update(permission_groups=rows_plan['permission_groups'], support_groups=rows_plan['support_groups'],
+                  functional_roles=rows_plan['functional_roles'], values=dict(person_values))
     plan = PersonChange(params, action, person_id, steps, before if steps else {}, after if steps else {}, person,
                         reread_rows=leaving_support)
     plan.warnings.extend(warnings)
     return plan
-
-
-def _support_set(view):
-    return sorted((str(group.get('support_group_id')), str(group.get('role')), bool(group.get('default')))
-                  for group in view)
 
 
 def _plan_obsolete(client, params, current):
@@ -366,9 +240,11 @@ def _plan_obsolete(client, params, current):
             % params.get('login_id')))
     stored = current['values']
     person_id = current['entry_id']
-    rows, associations = _group_rows(client, current)
+    rows, associations, roles = group_rows(client, current)
     steps, before, after = [], {}, {}
     support = is_yes(stored.get(SUPPORT_STAFF))
+    # functional roles first: the change to non-support may leave them (and any rows it leaves are removed after it)
+    steps.extend(role_removals(roles))
     if support:
         steps.append(Step(PEOPLE_FORM, 'update', person_id, {SUPPORT_STAFF: NO}, key=_key_of(stored), current=stored,
                           what='change to non-support (the workflow removes support and permission groups)'))
@@ -382,9 +258,11 @@ def _plan_obsolete(client, params, current):
                      for row in associations)
     if rows:
         before['permission_groups'], after['permission_groups'] = group_names_of(rows), []
-    if associations:
-        names = support_group_names(client, [row['values'].get('Support Group ID') for row in associations])
-        before['support_groups'], after['support_groups'] = support_view(associations, names), []
+    if associations or roles:
+        names = support_group_names(client, [row['values'].get('Support Group ID') for row in associations + roles])
+        for key, view, held in (('support_groups', support_view, associations), ('functional_roles', role_view, roles)):
+            if held:
+                before[key], after[key] = view(held, names), []
     if stored.get(LOGIN_ID) not in (None, ''):
         steps.append(Step(PEOPLE_FORM, 'update', person_id, {LOGIN_ID: None}, key=_key_of(stored), current=stored,
                           rekeys=True, what='remove the Login ID (frees the license; the person can no longer log in)'))
@@ -398,7 +276,7 @@ def _plan_obsolete(client, params, current):
     if support:
         values[LICENSE_TYPE] = 'Read'
     person = person_view(values, person_id)
-    person.update(permission_groups=[], support_groups=[])
+    person.update(permission_groups=[], support_groups=[], functional_roles=[])
     return PersonChange(params, 'obsoleted' if steps else 'unchanged', person_id, steps, before, after, person,
                         reread_rows=support)
 

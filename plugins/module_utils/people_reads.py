@@ -13,11 +13,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.helix.users.plugins.module_utils.errors import AR_NO_SUCH_FORM, HelixError
+from ansible_collections.helix.users.plugins.module_utils.form_names import available, check_selection, read_leaving_out
 from ansible_collections.helix.users.plugins.module_utils.info import base_query, matches_nothing
 from ansible_collections.helix.users.plugins.module_utils.people_form import (
     ASSOCIATION_FORM,
     COMPANY_FORM,
     ENTRY_ID_FIELD,
+    FUNCTIONAL_ROLE,
+    FUNCTIONAL_ROLE_FORM,
     INFO_FIELDS,
     LICENSE_TYPE,
     LOGIN_ID,
@@ -26,14 +29,17 @@ from ansible_collections.helix.users.plugins.module_utils.people_form import (
     PERMISSION_FORM,
     PERSON_ID,
     SITE,
+    SITE_COPIES,
     SITE_DETAILS,
     SITE_FORM,
+    SITE_SOURCES,
     SITE_ID,
     SUPPORT_GROUP_FORM,
     PersonError,
     fold,
     group_names_of,
     person_view,
+    role_view,
     support_view,
 )
 from ansible_collections.helix.users.plugins.module_utils.qualification import all_of, equals
@@ -43,10 +49,22 @@ PERMISSION_ROW_FIELDS = [PERSON_ID, 'Login ID', 'Permission Group', 'Permission 
                          LICENSE_TYPE, 'Status']
 ASSOCIATION_ROW_FIELDS = [PERSON_ID, 'Login ID', 'Support Group ID', 'Support Group Association Role', 'Default',
                           'Status']
+ROLE_ROW_FIELDS = [PERSON_ID, 'Login ID', 'Support Group ID', FUNCTIONAL_ROLE, 'Default', 'Status']
 
 
 def person_fields(extra=()):
     return list(dict.fromkeys(INFO_FIELDS + list(SITE_DETAILS) + list(extra)))
+
+
+def display_only(fields, kept=()):
+    """The fields of a person read only for display or copying: all but the login and those a task declares."""
+    kept = set(kept) | set([LOGIN_ID])
+    return [field for field in fields if field not in kept]
+
+
+def read_people_form(client, read, fields, kept=()):
+    """read(fields) of CTM:People, leaving out the display fields the tenant's form lacks."""
+    return read_leaving_out(client, PEOPLE_FORM, read, fields, display_only(fields, kept))
 
 
 def not_itsm(exc):
@@ -58,16 +76,23 @@ def not_itsm(exc):
     return exc
 
 
-def find_person(client, login_id=None, person_id=None, extra_fields=()):
-    """The one person ({'entry_id', 'values'}) by Person ID, else by Remedy Login ID (exact); None when none."""
+def find_person(client, login_id=None, person_id=None, extra_fields=(), declared=()):
+    """The one person ({'entry_id', 'values'}) by Person ID, else by Remedy Login ID (exact); None when none.
+
+    :param declared: the CTM:People fields the task declares; the others are read for display or copying only,
+        and left out where the tenant's form lacks them.
+    """
     fields = person_fields(extra_fields)
+    kept = list(extra_fields) + list(declared)
     try:
         if person_id is not None:
             # the server matches field 1 exactly; an entry whose id it shows must show this one
-            person = [entry for entry in read_entries(client, PEOPLE_FORM, equals(ENTRY_ID_FIELD, person_id), fields,
-                                                      limit=2) if entry['entry_id'] in (None, person_id)]
+            person = [entry for entry in read_people_form(client, lambda wanted: read_entries(
+                client, PEOPLE_FORM, equals(ENTRY_ID_FIELD, person_id), wanted, limit=2), fields, kept)
+                if entry['entry_id'] in (None, person_id)]
             return person[0] if person else None
-        found = read_by_keys(client, PEOPLE_FORM, LOGIN_ID, [login_id], fields=fields, limit=101)
+        found = read_people_form(client, lambda wanted: read_by_keys(client, PEOPLE_FORM, LOGIN_ID, [login_id],
+                                                                     fields=wanted, limit=101), fields, kept)
     except HelixError as exc:
         raise not_itsm(exc)
     others = found.variants().get(login_id)
@@ -91,12 +116,28 @@ def rows_of(client, form, person_ids, fields):
     return rows
 
 
+def role_rows_of(client, person_ids, required=False):
+    """{Person ID: [rows]} of CTM:SupportGroupFunctionalRole; a tenant without that form (an older ITSM) has none,
+    which is noted, unless the task declares functional roles (required): then the error stands."""
+    try:
+        return rows_of(client, FUNCTIONAL_ROLE_FORM, person_ids, ROLE_ROW_FIELDS)
+    except HelixError as exc:
+        if required or not (exc.status == 404 or exc.has_number(AR_NO_SUCH_FORM)):
+            raise
+    client.note('the tenant has no form %s: functional roles are neither read nor removed' % FUNCTIONAL_ROLE_FORM)
+    return {}
+
+
 def permission_rows(client, person_id):
     return rows_of(client, PERMISSION_FORM, [person_id], PERMISSION_ROW_FIELDS).get(person_id, [])
 
 
 def association_rows(client, person_id):
     return rows_of(client, ASSOCIATION_FORM, [person_id], ASSOCIATION_ROW_FIELDS).get(person_id, [])
+
+
+def role_rows(client, person_id, required=False):
+    return role_rows_of(client, [person_id], required).get(person_id, [])
 
 
 def _by_name(client, form, field, names, fields, base=None):
@@ -107,8 +148,12 @@ def _by_name(client, form, field, names, fields, base=None):
 
 
 def resolve_site(client, name, company):
-    """The SIT:Site values of a site name (narrowed by company when several share it); PersonError otherwise."""
-    found = _by_name(client, SITE_FORM, SITE, [name], ['Company', 'Status'] + list(SITE_DETAILS))[name]
+    """The CTM:People values of a site name: Site, Site ID and the details copied from SIT:Site (narrowed by company
+    when several sites share the name), and the site's Company; PersonError otherwise.
+
+    Details either form lacks (customised, older) are left out of the read and of the copy."""
+    found = read_leaving_out(client, SITE_FORM, lambda wanted: _by_name(client, SITE_FORM, SITE, [name], wanted),
+                             ['Company', 'Status'] + list(SITE_SOURCES), SITE_SOURCES)[name]
     if len(found) > 1 and company:
         found = [entry for entry in found if fold(entry['values'].get('Company')) == fold(company)]
     if not found:
@@ -119,7 +164,10 @@ def resolve_site(client, name, company):
     site = found[0]
     values = {SITE: site['values'].get(SITE), SITE_ID: site['entry_id'] or site['values'].get(SITE_ID),
               'Company': site['values'].get('Company')}
-    values.update((field, site['values'].get(field)) for field in SITE_DETAILS)
+    copies = available(client, PEOPLE_FORM, SITE_DETAILS, SITE_DETAILS)
+    lacking = client.lacking(SITE_FORM)
+    values.update((copy, site['values'].get(source)) for source, copy in SITE_COPIES
+                  if copy in copies and source not in lacking)
     return values
 
 
@@ -175,10 +223,11 @@ def support_group_names(client, ids):
 
 
 # ---------------------------------------------------------------------- info
-def person_result(entry, rows, associations, names):
+def person_result(entry, rows, associations, names, roles=()):
     person = person_view(entry['values'], entry['entry_id'])
     person['permission_groups'] = group_names_of(rows)
     person['support_groups'] = support_view(associations, names)
+    person['functional_roles'] = role_view(roles, names)
     person['values'] = dict(entry['values'])
     return person
 
@@ -187,15 +236,19 @@ def read_people(client, login_ids=None, query=None, filters=None, fields=None, s
     """People chosen by login ids (exact), query and filters (ANDed), each with its groups."""
     if (login_ids is not None and not login_ids) or matches_nothing(filters):
         return []
+    check_selection(client, PEOPLE_FORM, dict(fields=fields, filters=filters, sort=sort))
     try:
-        entries = read_by_keys(client, PEOPLE_FORM, LOGIN_ID, login_ids, base_query=base_query(query, filters),
-                               fields=person_fields(fields or []), sort=sort, limit=limit, page_size=page_size).entries
+        entries = read_people_form(client, lambda wanted: read_by_keys(
+            client, PEOPLE_FORM, LOGIN_ID, login_ids, base_query=base_query(query, filters), fields=wanted, sort=sort,
+            limit=limit, page_size=page_size), person_fields(fields or []), fields or ()).entries
     except HelixError as exc:
         raise not_itsm(exc)
     ids = [entry['entry_id'] for entry in entries if entry['entry_id']]
     rows = rows_of(client, PERMISSION_FORM, ids, PERMISSION_ROW_FIELDS) if ids else {}
     associations = rows_of(client, ASSOCIATION_FORM, ids, ASSOCIATION_ROW_FIELDS) if ids else {}
-    group_ids = [row['values'].get('Support Group ID') for group in associations.values() for row in group]
+    roles = role_rows_of(client, ids) if ids else {}
+    group_ids = [row['values'].get('Support Group ID') for groups in (associations, roles)
+                 for group in groups.values() for row in group]
     names = support_group_names(client, group_ids) if group_ids else {}
-    return [person_result(entry, rows.get(entry['entry_id'], []), associations.get(entry['entry_id'], []), names)
-            for entry in entries]
+    return [person_result(entry, rows.get(entry['entry_id'], []), associations.get(entry['entry_id'], []), names,
+                          roles.get(entry['entry_id'], [])) for entry in entries]

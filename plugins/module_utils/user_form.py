@@ -191,21 +191,34 @@ def validate_spec(spec):
 
 def _named_fields(fields, problems):
     """fields with every field id the User form table knows replaced by its name (values are read back by name,
-    so a field set by id could never compare equal); an id it does not know is a problem, never a guess."""
+    so a field set by id could never compare equal); an id it does not know stays, for the form's own field
+    metadata to name (user_task.named_fields), never a guess."""
     named = {}
     for field, value in fields.items():
         name = field
         if str(field).strip().isdigit() and reserved_field(field) is None:
-            name = FIELD_IDS.get(str(field).strip())
-            if name is None:
-                problems.append('fields names the field %r by an id this module can not resolve to a name: give the'
-                                ' field by its name (values are read back by name)' % field)
-                continue
-            if name in fields:
+            name = FIELD_IDS.get(str(field).strip(), field)
+            if name in fields and name != field:
                 problems.append('fields names %r twice, by its name and by its id %r' % (name, field))
                 continue
         named[name] = value
     return named
+
+
+def fields_problems(fields):
+    """Problems of a spec's fields once the form named them: a field an option manages (found by its id), an id
+    still without a name (the tenant serves no field metadata)."""
+    problems = []
+    for field in fields:
+        reserved = reserved_field(field)
+        if str(field).strip().isdigit():
+            problems.append('fields names the field %r by an id this module can not resolve to a name: give the'
+                            ' field by its name (values are read back by name)' % field)
+        elif reserved is not None:
+            option = RESERVED_FIELDS[reserved]
+            problems.append('fields may not set %r: %s' % (
+                field, 'use the option %s' % option if option else 'it is not writable'))
+    return problems
 
 
 def reserved_field(field):

@@ -16,18 +16,23 @@ from ansible_collections.helix.users.plugins.module_utils.bulk import (
     summarize,
     validate_items,
 )
+from ansible_collections.helix.users.plugins.module_utils.form_names import refuse, resolve_values
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver
 from ansible_collections.helix.users.plugins.module_utils.guards import Guard
+from ansible_collections.helix.users.plugins.module_utils.reads import read_by_keys
 from ansible_collections.helix.users.plugins.module_utils.user_form import (
     CSV_COLUMNS,
     FIELD_OPTIONS,
     INHERITED,
     ITEM_SPEC,
+    LOGIN,
     USER_OPTIONS,
     StatusRule,
+    fields_problems,
     passwords_in,
 )
-from ansible_collections.helix.users.plugins.module_utils.users import user_after
+from ansible_collections.helix.users.plugins.module_utils.user_reads import read_fields
+from ansible_collections.helix.users.plugins.module_utils.users import fields_to_read, plan_user, user_after
 from ansible_collections.helix.users.plugins.module_utils.users_file import UsersFileError, parse_users_file
 from ansible_collections.helix.users.plugins.module_utils.writes import WriteError, execute, raise_failure
 
@@ -145,6 +150,34 @@ def single_result(plan, resolver, diff, labels):
     return result
 
 
+def named_fields(client, specs, form):
+    """Every spec's fields by the names the form gives them, before anything is read: ids resolved through the
+    form's field metadata, unknown names refused (naming the closest), selection values as the server's labels,
+    and the fields checked again as named. WriteError naming every problem."""
+    refs = list(dict.fromkeys(ref for spec in specs for ref in (spec.get('fields') or {})))
+    if not refs:
+        return
+    problems = []
+    for spec in specs:
+        if spec.get('fields'):
+            spec['fields'] = resolve_values(client, form, spec['fields'], 'fields')
+            problems.extend('user %r: %s' % (spec['login_name'], problem) for problem in fields_problems(spec['fields']))
+    refuse(problems)
+
+
+def replanning(specs, resolver, settings):
+    """The Change.replan of every user's plan (one for all): after AR 309, the user read again and planned anew."""
+    by_login = dict((spec['login_name'], spec) for spec in specs)
+
+    def replan(fresh, plan):
+        spec = by_login[plan.login]
+        found = read_by_keys(fresh, settings['form'], LOGIN, [spec['login_name']],
+                             fields=read_fields(fields_to_read([spec])))
+        stored = found.found(spec['login_name'])
+        return plan_user(spec, stored[0] if stored else None, resolver, settings['status_rule'], settings['form'])
+    return replan
+
+
 def run(module, client, specs, single):
     params = module.params
     resolver = GroupResolver(client)
@@ -153,13 +186,20 @@ def run(module, client, specs, single):
     # logins a purge never touches: the listed service accounts, and the account this task works as
     settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
+        named_fields(client, specs, params['form'])
         plans = plan_all(client, specs, resolver, settings, params['page_size'])
+        replan = replanning(specs, resolver, settings)
+        for plan in plans[:len(specs)]:  # plans of the specs come first, in their order (then the purge's)
+            plan.replan = replan
         breaker = execute(client, plans, module.check_mode, Guard(client.login_name, params['form']),
                           params['concurrency'])
     except WriteError as exc:
         if single and exc.result.get('problems'):
             raise WriteError('; '.join(exc.result['problems']), result=exc.result)  # one user: its problem alone
         raise
+    for plan in plans:
+        for warning in plan.warnings:  # a write that timed out, and a re-read found applied
+            module.warn('user %r: %s' % (plan.login, warning))
     if single:
         return single_result(plans[0], resolver, module._diff, status_labels(plans))
     return bulk_result(plans, module._diff, breaker, params['list_unchanged'])

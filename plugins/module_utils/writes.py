@@ -10,8 +10,13 @@ them to execute(), which
 
 1. refuses, before the first write of the task, what the guard layer forbids and every write
    to an entry whose id was never read unless its address is proven (proven_address);
+   the form's own rules where the tenant tells them (field metadata: required fields of a create,
+   selection values, lengths) are checked there too;
 2. in check mode stops there; otherwise sends the steps, a change's in order, changes
-   `concurrency` at a time, a breaker stopping the run when the tenant stops answering.
+   `concurrency` at a time, a breaker stopping the run when the tenant stops answering. An update
+   or delete whose outcome is unknown (reply lost, AR 92-94) is re-read: confirmed, it counts as
+   done. An update refused with AR 309 (the entry changed after it was read) is planned again once
+   from a fresh read, when the change knows how (Change.replan).
 
 One outcome vocabulary: a step is created, updated or deleted, or its change is failed (not
 applied) or unknown (it may have been applied: its reply was lost and nothing confirmed it).
@@ -27,16 +32,18 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.helix.users.plugins.module_utils.errors import (
     AR_BAD_SELECTION,
     AR_DUPLICATE,
+    AR_MODIFIED_SINCE_READ,
     AR_NO_ACCESS,
     AR_NO_FIELD_ACCESS,
+    AR_NO_WRITE_ACCESS,
     AR_TIMEOUTS,
     AR_UNKNOWN_COMPANY,
     HelixAPIError,
     HelixConnectionError,
     HelixError,
 )
-from ansible_collections.helix.users.plugins.module_utils.fields import field_name, is_field_id
-from ansible_collections.helix.users.plugins.module_utils.reads import key_text, read_by_keys, read_entries
+from ansible_collections.helix.users.plugins.module_utils.fields import field_name, is_field_id, known_limit_problems
+from ansible_collections.helix.users.plugins.module_utils.reads import FIELD_ONE, key_text, read_by_keys, read_entries
 
 DONE = {'create': 'created', 'update': 'updated', 'delete': 'deleted'}
 OUTCOMES = ('created', 'updated', 'deleted', 'unchanged', 'unknown', 'failed', 'not_attempted')
@@ -67,7 +74,7 @@ class Step(object):  # pylint: disable=too-many-instance-attributes
     """
 
     __slots__ = ('form', 'method', 'entry_id', 'values', 'key', 'current', 'what', 'noun', 'links', 'then', 'optional',
-                 'rekeys', 'outcome')  # a bulk run holds one per user
+                 'rekeys', 'outcome', 'replanned')  # a bulk run holds one per user
 
     def __init__(self, form, method, entry_id=None, values=None, key=None, current=None, what=None, noun=None,
                  links=None, then=None, optional=None, rekeys=False):
@@ -84,6 +91,7 @@ class Step(object):  # pylint: disable=too-many-instance-attributes
         self.optional = optional
         self.rekeys = rekeys
         self.outcome = None
+        self.replanned = False  # sent again after AR 309 made its change plan anew
 
     def as_dict(self):
         return dict(form=self.form, action=DONE[self.method], entry_id=self.entry_id, what=self.what)
@@ -96,7 +104,7 @@ class Change(object):
     """What a task does to one thing it declares: its action, its steps in order, its diff, its outcome."""
 
     __slots__ = ('subject', 'action', 'steps', 'before', 'after', 'current', 'entry_id', 'msg', 'attempted', 'error',
-                 'warnings', '__dict__')  # a bulk run holds one per user; subclasses may add attributes
+                 'warnings', 'replan', 'replanned', '__dict__')  # a bulk run holds one per user; subclasses may add attributes
 
     def __init__(self, subject, action, steps=None, before=None, after=None, current=None, entry_id=None, msg=None):
         self.subject = subject
@@ -110,6 +118,10 @@ class Change(object):
         self.attempted = None  # the action a failed write tried
         self.error = None  # the HelixError of a failed write, with its AR messages
         self.warnings = []
+        # callable(client, change) -> a Change planned anew from a fresh read, after an update met AR 309 (once);
+        # one callable may serve every change of a task
+        self.replan = None
+        self.replanned = False
 
     @property
     def changed(self):
@@ -131,6 +143,14 @@ class Change(object):
     def skip(self, msg):
         """Nothing was tried (the breaker stopped the run): it stays undone."""
         self.action, self.msg = 'not_attempted', msg
+
+    def adopt(self, fresh, index):
+        """Take a plan made anew after the entry changed under this one: its steps replace those not yet sent."""
+        self.steps[index:] = fresh.steps
+        if not self.done():
+            self.action, self.before, self.after, self.current = fresh.action, fresh.before, fresh.after, fresh.current
+        else:
+            self.after.update(fresh.after)
 
 
 # ---------------------------------------------------------------------- before the first write
@@ -157,8 +177,28 @@ def proven_address(client, form, key, what):
     return candidate, None
 
 
+def form_problems(client, step):
+    """What the form itself would refuse of a step, found before any write: from its field metadata where the tenant
+    serves it (a required field a create leaves empty, a selection value it does not list, a text too long), else
+    from the limits this collection knows (the User form's Group List)."""
+    if step.method == 'delete' or not step.values:
+        return []
+    meta = client.form_fields(step.form)
+    if meta is None:
+        return known_limit_problems(step.form, step.values, step.what)
+    problems = meta.value_problems(step.values, step.what)
+    if step.method == 'create':
+        given = dict(step.values, **dict((field, 'from an earlier step') for field in step.links))
+        missing = meta.missing_on_create(given)
+        if missing:
+            problems.append('%s: form %r requires %s, which the create leaves empty' % (
+                step.what, step.form, ', '.join(repr(name) for name in missing)))
+    return problems
+
+
 def refusals(client, changes, guard=None):
-    """What must not be written, found before any write: the guard layer's rules and unproven addresses."""
+    """What must not be written, found before any write: the guard layer's rules, unproven addresses, and what the
+    form itself would refuse."""
     problems = []
     for change in changes:
         for step in change.steps:
@@ -167,7 +207,7 @@ def refusals(client, changes, guard=None):
                 step.entry_id, problem = proven_address(client, step.form, step.key, step.what)
                 found = [problem] if problem else []
                 change.entry_id = change.entry_id or step.entry_id
-            problems.extend(found)
+            problems.extend(found or form_problems(client, step))
     return problems
 
 
@@ -181,7 +221,7 @@ def execute(client, changes, check_mode, guard=None, concurrency=1, breaker=None
         raise WriteError('nothing was written: %s' % '; '.join(problems), result=dict(problems=problems))
     if check_mode:
         return None
-    return apply_changes(client, changes, concurrency, breaker)
+    return apply_changes(client, changes, concurrency, breaker, guard)
 
 
 # ---------------------------------------------------------------------- sending
@@ -241,6 +281,15 @@ def _hint(step, exc):
         fields = ', '.join(m.appended for m in exc.messages if m.number == AR_NO_FIELD_ACCESS and m.appended)
         return ' (the account may not write the field%s %s: a field permission on the tenant)' % (
             '' if ',' not in fields else 's', fields or 'named above')
+    if exc.has_number(AR_MODIFIED_SINCE_READ):
+        return (' (the entry was changed by someone else after this task read it%s)' % (
+            '; it was read and planned again once, and changed again: run the task again later' if step.replanned
+            else ''))
+    if exc.has_number(AR_NO_WRITE_ACCESS):
+        fields = ', '.join(m.appended for m in exc.messages if m.number == AR_NO_WRITE_ACCESS and m.appended)
+        if fields:
+            return ' (the field %s can not be written by this account: a system or display-only field, or no write' \
+                   ' access to it)' % fields
     if exc.has_number(AR_UNKNOWN_COMPANY):
         return ' (the tenant does not know the company %r)' % ((step.values or {}).get('Company'),)
     if exc.has_number(*AR_NO_ACCESS) or exc.status == 403:
@@ -252,7 +301,42 @@ def _refused_for_permission(exc):
     return exc.status == 403 or exc.has_number(*AR_NO_ACCESS)
 
 
-def apply_change(client, change, breaker=None):
+def _confirmed(client, step):
+    """After an update or delete whose outcome is unknown: True when a re-read shows it was applied."""
+    if not step.entry_id or step.method not in ('update', 'delete'):
+        return False
+    try:
+        found = client.get_entry(step.form, step.entry_id, fields=[FIELD_ONE] if step.method == 'delete' else None)
+    except HelixError:
+        return False
+    if step.method == 'delete' or found is None:
+        return step.method == 'delete' and found is None
+    meta = client.form_fields(step.form)
+    stored = dict((field_name(step.form, name, client.field_names(step.form)), value)
+                  for name, value in (found.get('values') or {}).items())
+    for field, value in step.values.items():
+        name = field_name(step.form, field, client.field_names(step.form))
+        same = meta.same_value(name, value, stored.get(name)) if meta is not None else None
+        if stored.get(name) == '***':
+            continue  # a password reads back masked: nothing to compare
+        if not (same if same is not None else key_text(value) == key_text(stored.get(name))):
+            return False
+    return True
+
+
+def _replan(client, change, step, index, guard):
+    """After AR 309: the change planned anew from a fresh read and checked like the first plan (WriteError if refused)."""
+    change.replanned = step.replanned = True
+    fresh = change.replan(client, change)
+    problems = refusals(client, [fresh], guard)
+    if problems:
+        raise WriteError('planned again after the entry changed, it is refused: %s' % '; '.join(problems))
+    change.adopt(fresh, index)
+    for later in change.steps[index:]:
+        later.replanned = True
+
+
+def apply_change(client, change, breaker=None, guard=None):
     """Send a change's steps in order; the first failure ends it (change.action failed or unknown)."""
     index = 0
     while index < len(change.steps):
@@ -265,8 +349,20 @@ def apply_change(client, change, breaker=None):
                 step.outcome = 'unchanged'
                 index += 1
                 continue
-            change.fail(failure_message(change, step, exc), exc)
-            return
+            if step.method == 'update' and exc.has_number(AR_MODIFIED_SINCE_READ) and change.replan is not None \
+                    and not change.replanned:
+                try:
+                    _replan(client, change, step, index, guard)
+                except HelixError as replan_error:
+                    change.fail('could not %s: %s; %s' % (step.what, exc, replan_error), exc)
+                    return
+                continue
+            if not (exc.outcome_unknown and _confirmed(client, step)):
+                change.fail(failure_message(change, step, exc), exc)
+                return
+            change.warnings.append('the %s timed out or lost its reply, and a re-read shows it applied (%s)' % (
+                step.noun, exc))
+            step.outcome = DONE[step.method]
         except Exception as exc:  # pylint: disable=broad-except
             # one surprise must not cost the other changes their outcome
             change.fail(client.redact('could not %s: unexpected %s: %s' % (step.what, type(exc).__name__, exc)))
@@ -317,7 +413,7 @@ class Breaker(object):
                 self._consecutive = 0
 
 
-def apply_changes(client, changes, concurrency=1, breaker=None):
+def apply_changes(client, changes, concurrency=1, breaker=None, guard=None):
     """Apply the changes that change something, `concurrency` at a time; returns the breaker."""
     todo = [change for change in changes if change.changed and change.steps]
     breaker = breaker or Breaker(2 * concurrency)
@@ -327,7 +423,7 @@ def apply_changes(client, changes, concurrency=1, breaker=None):
             change.skip('not attempted: the tenant stopped accepting writes (%d in a row failed on its side)'
                         % breaker.threshold)
             return
-        apply_change(client, change)
+        apply_change(client, change, guard=guard)
         breaker.record(change)
 
     if concurrency <= 1 or len(todo) <= 1:

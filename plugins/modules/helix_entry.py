@@ -49,13 +49,19 @@ options:
     type: str
   values:
     description:
-      - The fields to declare, by AR field name, and their values (strings, numbers or null). Only these are compared
-        and written; fields left out are kept.
+      - The fields to declare, by AR field name or id, and their values (strings, numbers or null). Only these are
+        compared and written; fields left out are kept.
+      - The form's field metadata (where the tenant serves it) names a field given by id, and a name or id the form
+        does not have fails the task before anything is read, naming the closest names. Without it, a field id is
+        accepted only where this module knows its name.
       - V('') and null are the same (AR keeps no empty strings; either clears the field); a number equals its text.
         Text compares case-sensitively.
-      - Give selection fields by their label exactly as the tenant spells it (V(Fixed), not V(1)), because the tenant returns
-        labels, and the module does not know the labels of an arbitrary form, so a number declared where a label is
-        stored reports a change on every run (with a warning).
+      - A selection may be given by label (in any case) or by number where the field metadata lists the labels; a value
+        that is neither fails the task before any write. Without the metadata, give it by its label exactly as the
+        tenant spells it (V(Fixed), not V(1)) - a number declared where a label is stored reports a change on every run
+        (with a warning).
+      - A create that leaves a required field of the form empty fails before the POST, naming the field (where the
+        field metadata tells which fields are required).
       - The values show in the diff and in RV(entry). Do not manage secrets here; the C(Password) field (id 102) of
         the C(User) form is refused, use M(helix.users.helix_user) with its C(password) option.
       - Ignored with O(state=absent), except that they show in the diff.
@@ -108,7 +114,7 @@ EXAMPLES = r'''
 - name: Entries of any form, with the token of an earlier helix_token task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: A site of the SIT:Site form, found by its name
@@ -193,6 +199,12 @@ status:
   returned: failure
   type: int
   sample: 400
+notes:
+  description: What the run learned of the tenant that changes what it checks, for example that it serves no field
+    metadata (then field names and selection values are not checked before the requests). Shown at -v.
+  returned: when there is something to say
+  type: list
+  elements: str
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always
@@ -210,29 +222,47 @@ from ansible_collections.helix.users.plugins.module_utils.entries import (
     plan_entry,
     values_problems,
 )
+from ansible_collections.helix.users.plugins.module_utils.form_names import refuse, resolve_values
 from ansible_collections.helix.users.plugins.module_utils.guards import Guard
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
 from ansible_collections.helix.users.plugins.module_utils.writes import execute, raise_failure
 
 
 def declared(module):
-    """The EntryKey and values of the task, checked before any request; fails naming every problem."""
+    """The EntryKey and values of the task, checked before any request; fails naming every problem.
+
+    Fields given by id are checked once the form told their names (named())."""
     params = module.params
     form = params['form']
     problems = [] if (form or '').strip() else ['form is blank (%r)' % (form,)]
     problems.extend(key_problems(params['key'], params['key_query'], form))
     key = make_key(params['key'], params['key_query'], form) if not problems else None
-    problems.extend(values_problems(params['values'], key, form, params['allow_reserved']))
-    problems.extend(key_id_problems(key, params['values'], form))
+    problems.extend(values_problems(params['values'], key, form, params['allow_reserved'], ids_later=True))
     if problems:
         module.fail_json(msg='nothing was sent: ' + '; '.join(problems), problems=problems)
     return key, dict(params['values'] or {})
 
 
+def named(module, client, key, values):
+    """The key and values by the names the form gives its fields (ids resolved, unknown names refused, selection values
+    as the server's labels), checked again as named; WriteError before any write."""
+    form = module.params['form'].strip()
+    values = resolve_values(client, form, values, 'values')
+    if key.query is None:
+        key = make_key(resolve_values(client, form, key.fields, 'key'), None, form)
+    refuse(values_problems(values, key, form, module.params['allow_reserved']) + key_id_problems(key, values, form))
+    return key, values
+
+
 def run(module, client, key, values):
     form = module.params['form'].strip()
-    current = find_entry(client, form, key, fields=fields_to_read(key, values))
-    change = plan_entry(form, key, values, current, state=module.params['state'])
+    key, values = named(module, client, key, values)
+    state = module.params['state']
+    fields = fields_to_read(key, values)
+    change = plan_entry(form, key, values, find_entry(client, form, key, fields=fields), state=state)
+    # after AR 309 (the entry changed after it was read): read and planned again, once
+    change.replan = lambda fresh, _change: plan_entry(form, key, values, find_entry(fresh, form, key, fields=fields),
+                                                      state=state)
     execute(client, [change], module.check_mode, Guard(client.login_name))
     for warning in change.warnings:
         module.warn('%s: %s' % (key.describe(), warning))

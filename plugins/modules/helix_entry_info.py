@@ -46,7 +46,7 @@ EXAMPLES = r'''
 - name: Read entries with the token of an earlier helix_token task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: Enabled people of one company, a few fields, sorted
@@ -87,6 +87,12 @@ count:
   returned: always
   type: int
   sample: 1
+notes:
+  description: What the run learned of the tenant that changes what it checks, for example that it serves no field
+    metadata (then field names and selection values are not checked before the requests). Shown at -v.
+  returned: when there is something to say
+  type: list
+  elements: str
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always

@@ -13,8 +13,8 @@ short_description: Declare a person of the CTM:People form on BMC Helix ITSM ten
 version_added: 0.3.0
 description:
   - Brings one person of the C(CTM:People) form of a BMC Helix ITSM tenant to a declared state through the AR System
-    REST API, with their permission groups (rows of C(CTM:People Permission Groups)) and support groups (rows of
-    C(CTM:Support Group Association)).
+    REST API, with their permission groups (rows of C(CTM:People Permission Groups)), support groups (rows of
+    C(CTM:Support Group Association)) and functional roles (rows of C(CTM:SupportGroupFunctionalRole)).
   - On Helix ITSM tenants the People form, not the User form, is the source of truth - its workflow writes the
     person's C(User) entry (Full Name, Email Address, License Type, Group List from the permission groups). Use this
     module for people there; M(helix.users.helix_user) is for tenants without ITSM, or for accounts outside People.
@@ -67,8 +67,11 @@ options:
   site:
     description:
       - C(Site), by its name in C(SIT:Site) (narrowed by the person's company when several sites share the name).
-      - Its C(Site ID) and address fields (C(Site Address), C(Site City), C(Site State Province),
-        C(Site Zip/Postal Code), C(Site Country)) are copied into the person, because the REST API does not fill them.
+      - Its C(Site ID) and details are copied into the person, because the REST API does not fill them. The two forms
+        name the details differently - C(SIT:Site)'s C(Street), C(City), C(State Province), C(Zip/Postal Code),
+        C(Country) and C(Time Zone) become the person's C(Site Street), C(Site City), C(Site State Province),
+        C(Site Zip/Postal Code), C(Site Country) and C(Time Zone).
+      - A detail either form of the tenant lacks (a customised or older form) is left out, with a warning naming it.
       - A site of another company than the person's is copied all the same, with a warning.
     type: str
   client_type:
@@ -99,7 +102,11 @@ options:
     description:
       - Any other C(CTM:People) field by its AR name, for example C(Assignment Availability) or
         C(Default Notify Mechanism), compared like the rest (selections by label, in any case).
-      - A field an option manages (by name, in any case), the site copies, C(Person ID) and C(Full Name) are refused.
+      - A field may be given by its id too; the form's field metadata names it (where the tenant serves it), so it
+        compares with the values read back. A name or id the form does not have fails the task before any write,
+        naming the closest names. A selection may be given by label or number.
+      - A field an option manages (by name or id, in any case), C(Person ID) and C(Full Name) are refused, and with
+        O(site) the site copies too.
     type: dict
   permission_groups:
     description:
@@ -116,6 +123,9 @@ options:
         as support staff).
       - With O(append=false) the person holds exactly these; with O(append=true) they are added.
       - Left out, the support groups are not managed.
+      - Support staff must belong to at least one support group (BMC) - a task that creates a support person, declares
+        O(support_staff=true) or declares O(support_groups), and would leave the person support staff without one,
+        fails before any write.
     type: list
     elements: dict
     suboptions:
@@ -140,16 +150,50 @@ options:
         description: Whether this is the person's default support group; at most one may be.
         type: bool
         default: false
+  functional_roles:
+    description:
+      - The person's functional roles (rows of C(CTM:SupportGroupFunctionalRole)), each in one of the person's support
+        groups; compared by support group and role. Support staff only.
+      - A role in a support group the person would not belong to after the task fails it before any write (declare the
+        group in O(support_groups)).
+      - With O(append=false) the person holds exactly these; with O(append=true) they are added.
+      - Left out, the functional roles are not managed. O(state=obsolete) removes them first, before the change to
+        non-support and the removal of the Login ID.
+    type: list
+    elements: dict
+    version_added: 0.3.0
+    suboptions:
+      company:
+        description: The support group's C(Company).
+        type: str
+        required: true
+      organization:
+        description: The C(Support Organization).
+        type: str
+        required: true
+      group:
+        description: The C(Support Group Name).
+        type: str
+        required: true
+      role:
+        description: The C(Functional Role), for example V(Incident Manager) or V(Support Group Lead).
+        type: str
+        required: true
+      default:
+        description: C(Default) of the row.
+        type: bool
+        default: false
   append:
-    description: Add O(permission_groups) and O(support_groups) to those the person holds instead of replacing them.
+    description: Add O(permission_groups), O(support_groups) and O(functional_roles) to those the person holds instead
+      of replacing them.
     type: bool
     default: false
   state:
     description:
       - V(present) - the person exists with the declared fields and groups; created when no person is found.
-      - V(obsolete) - BMC's offboarding, each step only when needed - change to non-support (the workflow removes
-        support and permission groups; the module removes any left), remove the Login ID (frees the license, and the
-        person can no longer log in), set C(Profile Status) V(Obsolete). A person is never created. Once done, the
+      - V(obsolete) - BMC's offboarding, each step only when needed - remove the functional roles, change to
+        non-support (the workflow removes support and permission groups; the module removes any left), remove the
+        Login ID (frees the license, and the person can no longer log in), set C(Profile Status) V(Obsolete). A person is never created. Once done, the
         person has no Login ID, so a rerun with O(login_id) finds nobody and reports no change (give O(person_id) to
         address the person again).
       - V(absent) - C(Profile Status) V(Delete), then the entry deleted; where the tenant forbids deleting (403) the
@@ -187,7 +231,7 @@ EXAMPLES = r'''
 - name: People of a Helix ITSM tenant, with the token of an earlier helix_token task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: A support person with their groups
@@ -210,6 +254,11 @@ EXAMPLES = r'''
             organization: IT Support
             group: Service Desk
             default: true
+        functional_roles:
+          - company: Calbro Services
+            organization: IT Support
+            group: Service Desk
+            role: Incident Manager
       register: jdoe
 
     - name: Offboard - non-support, Login ID removed, Profile Status Obsolete
@@ -232,9 +281,10 @@ RETURN = r'''
 person:
   description:
     - The person after the task (in check mode, as they would be) - C(person_id), the options' values by option name
-      (C(support_staff) as a bool), C(full_name), C(site_id), C(permission_groups) (names) and C(support_groups)
-      (dicts C(company), C(organization), C(group), C(role), C(default), C(support_group_id)), and C(values) (the
-      C(CTM:People) values as read and written by this task, O(fields) and the site copies included).
+      (C(support_staff) as a bool), C(full_name), C(site_id), C(permission_groups) (names), C(support_groups) and
+      C(functional_roles) (dicts C(company), C(organization), C(group), C(role), C(default), C(support_group_id); the
+      role of a functional role is its C(Functional Role)), and C(values) (the C(CTM:People) values as read and written
+      by this task, O(fields) and the site copies included).
     - Empty when deleted or when no person was found.
   returned: success
   type: dict
@@ -242,7 +292,10 @@ person:
            "company": "Calbro Services", "support_staff": true, "license_type": "Fixed",
            "permission_groups": ["Incident User"],
            "support_groups": [{"company": "Calbro Services", "organization": "IT Support", "group": "Service Desk",
-                               "role": "Member", "default": true, "support_group_id": "SGP000000000001"}]}
+                               "role": "Member", "default": true, "support_group_id": "SGP000000000001"}],
+           "functional_roles": [{"company": "Calbro Services", "organization": "IT Support", "group": "Service Desk",
+                                 "role": "Incident Manager", "default": false,
+                                 "support_group_id": "SGP000000000001"}]}
 action:
   description:
     - What was done - V(created), V(updated), V(obsoleted), V(deleted) or V(unchanged).
@@ -276,6 +329,12 @@ ar_messages:
   returned: failure
   type: list
   elements: dict
+notes:
+  description: What the run learned of the tenant that changes what it checks, for example that it serves no field
+    metadata (then field names and selection values are not checked before the requests). Shown at -v.
+  returned: when there is something to say
+  type: list
+  elements: str
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always
@@ -283,15 +342,34 @@ api_calls:
   sample: 9
 '''
 
+from ansible_collections.helix.users.plugins.module_utils.form_names import refuse, resolve_values, unresolved_ids
 from ansible_collections.helix.users.plugins.module_utils.guards import Guard
 from ansible_collections.helix.users.plugins.module_utils.module import HelixModule
-from ansible_collections.helix.users.plugins.module_utils.people_form import argument_spec, declaration_problems
+from ansible_collections.helix.users.plugins.module_utils.people_form import (
+    PEOPLE_FORM,
+    argument_spec,
+    declaration_problems,
+)
 from ansible_collections.helix.users.plugins.module_utils.people_plans import plan_person
 from ansible_collections.helix.users.plugins.module_utils.writes import execute, raise_failure
 
 
+def declared(client, params):
+    """The task's options with `fields` by the names CTM:People gives them (ids resolved, unknown names refused),
+    checked again as named (a field an option manages, given by its id, is refused too)."""
+    params = dict(params)
+    if params.get('fields'):
+        params['fields'] = resolve_values(client, PEOPLE_FORM, params['fields'], 'fields')
+        refuse(declaration_problems(params) + [
+            'fields names the field %r by an id this module can not resolve to a name (the tenant serves no field'
+            ' metadata): give the field by its name' % field for field in unresolved_ids(params['fields'])])
+    return params
+
+
 def run(module, client):
-    change = plan_person(client, module.params)
+    params = declared(client, module.params)
+    change = plan_person(client, params)
+    change.replan = lambda fresh, _change: plan_person(fresh, params)  # after AR 309: read and planned again, once
     execute(client, [change], module.check_mode, Guard(client.login_name))
     for warning in change.warnings:
         module.warn(warning)

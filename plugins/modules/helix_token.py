@@ -54,7 +54,7 @@ author:
 EXAMPLES = r'''
 - name: Log in once for the whole play
   helix.users.helix_token:
-    helix_url: https://acme.onbmc.com
+    helix_url: https://acme-restapi.onbmc.com
     helix_username: "{{ vault_helix_username }}"
     helix_password: "{{ vault_helix_password }}"
   register: helix_session
@@ -62,7 +62,7 @@ EXAMPLES = r'''
 - name: Use the token in every later helix.users task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: Read one user
@@ -78,7 +78,7 @@ EXAMPLES = r'''
   gather_facts: false
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       # omitted until the login below has registered helix_session
       helix_token: "{{ helix_session.token | default(omit) }}"
   tasks:

@@ -108,9 +108,12 @@ options:
       - May not name a field that has an option here (C(Full Name), C(Status), C(Group List), C(Password), ...),
         by its name in any case or by its field id (V(1), V(7), V(8), V(101), V(102), V(103), V(104), V(108), V(109)).
       - Give selection fields by label; the module knows the labels of C(Full Text License Type) and refuses
-        any other value of it before sending anything.
-      - A field may be given by a field id the module can name (V(110) is C(Full Text License Type)); it is then
-        compared and written by its name. An id it can not name is refused before any request.
+        any other value of it before sending anything, and the form's field metadata (where the tenant serves it)
+        tells the labels of the others.
+      - A field may be given by its field id (V(110) is C(Full Text License Type)); it is then compared and written by
+        its name, which the module knows or the form's field metadata tells. A name or id the form does not have is
+        refused before any write, naming the closest names; without field metadata, an id the module can not name is
+        refused.
       - Values are text (or null); a number, boolean or date that YAML made of an unquoted value is refused (quote it).
     type: dict
   users:
@@ -242,7 +245,7 @@ EXAMPLES = r'''
 - name: Every task below uses one token
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: A new employee, created with groups and password in one request
@@ -352,6 +355,12 @@ status:
   returned: failure
   type: int
   sample: 400
+notes:
+  description: What the run learned of the tenant that changes what it checks, for example that it serves no field
+    metadata (then field names and selection values are not checked before the requests). Shown at -v.
+  returned: when there is something to say
+  type: list
+  elements: str
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always

@@ -49,7 +49,7 @@ EXAMPLES = r'''
 - name: Read users with the token of an earlier helix_token task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: Two users by login
@@ -105,6 +105,12 @@ status:
   returned: failure
   type: int
   sample: 401
+notes:
+  description: What the run learned of the tenant that changes what it checks, for example that it serves no field
+    metadata (then field names and selection values are not checked before the requests). Shown at -v.
+  returned: when there is something to say
+  type: list
+  elements: str
 api_calls:
   description: HTTP requests the module sent, login, logout and retries included.
   returned: always

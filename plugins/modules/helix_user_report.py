@@ -116,7 +116,7 @@ EXAMPLES = r'''
 - name: Reports with the token of an earlier helix_token task
   module_defaults:
     group/helix.users.helix:
-      helix_url: https://acme.onbmc.com
+      helix_url: https://acme-restapi.onbmc.com
       helix_token: "{{ helix_session.token }}"
   block:
     - name: License report of the current users

@@ -2,7 +2,7 @@
 
 import pytest
 
-from support import api_requests, connection, run_module, writes
+from support import api_requests, connection, entry_reads, run_module, writes
 
 NEW_USER = dict(form='User', key={'Login Name': 'entry1'}, values={'Full Name': 'Entry One', 'License Type': 'Fixed'})
 
@@ -87,12 +87,22 @@ def test_empty_string_clears_a_field_and_then_stays_unchanged(sim):
     assert writes(sim) == []
 
 
-def test_selections_by_label_are_unchanged_and_a_number_warns(sim):
+def test_selections_by_label_are_unchanged_and_a_number_is_the_label_the_form_tells(sim):
     sim.clear_log()
     same = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'License Type': 'Fixed'})
     assert same['changed'] is False and writes(sim) == []
+    # the field metadata lists the labels and their numbers: 1 is Fixed, and 'fixed' is too
+    for value in (1, '1', 'fixed'):
+        number = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'License Type': value})
+        assert number['changed'] is False and 'warnings' not in number, value
+    assert writes(sim) == []
+
+
+def test_without_field_metadata_a_number_for_a_label_warns(sim):
+    sim.configure(field_metadata='404')
     number = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'License Type': 1}, check=True)
     assert number['changed'] is True and 'by its label' in repr(number['warnings'])
+    assert any('does not serve field metadata' in note for note in number['notes'])
 
 
 def test_a_key_field_with_a_number_value(sim):
@@ -151,7 +161,6 @@ def test_a_key_matching_two_entries_is_refused_with_nothing_written(sim, args):
     (dict(key={'Login Name': 'jdoe'}, values={'Login Name': 'other'}), "the key says 'jdoe'"),
     (dict(key={'Login Name': 'jdoe'}, values={'Password': 'S3cret-pw!'}), 'helix.users.helix_user'),
     (dict(key={'Login Name': 'jdoe'}, values={'102': 'S3cret-pw!'}), 'helix.users.helix_user'),
-    (dict(key={'Login Name': 'jdoe'}, values={'103': 'x@example.com'}), 'by its id'),
 ])
 def test_bad_declarations_are_refused_before_any_request(sim, args, needle):
     sim.clear_log()
@@ -205,8 +214,33 @@ def test_without_self_links_the_id_is_field_1_under_its_own_name(sim):
     assert result['action'] == 'updated' and result['entry_id'] == sim.user('jdoe')['Request ID']
     (put,) = writes(sim)
     assert put['entry_id'] == sim.user('jdoe')['Request ID']
-    (read,) = api_requests(sim, ['GET'])
+    (read,) = entry_reads(sim)
     assert read['query']['fields'].startswith('values(1,')
+
+
+def test_a_field_by_its_id_is_named_by_the_form_and_compares(sim):
+    sim.clear_log()
+    first = entry(sim, form='User', key={'101': 'jdoe'}, values={'1000000021': 'Europe/Paris', '103': 'j@example.com'})
+    assert first['action'] == 'updated' and first['diff']['after'] == {'Time Zone': 'Europe/Paris',
+                                                                       'Email Address': 'j@example.com'}
+    (put,) = writes(sim)
+    assert put['body_fields'] == ['Time Zone', 'Email Address']
+    again = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'1000000021': 'Europe/Paris'})
+    assert again['changed'] is False and len(writes(sim)) == 1
+    reads = len(entry_reads(sim))
+    unknown = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'Time Zon': 'x', '5368': 'y'})
+    assert unknown['failed'] is True and "values names 'Time Zon', which is no field of form 'User' (did you mean" \
+        " 'Time Zone'?)" in unknown['msg'] and "values names '5368'" in unknown['msg']
+    assert len(writes(sim)) == 1 and len(entry_reads(sim)) == reads  # refused before any read of entries
+
+
+def test_without_field_metadata_an_id_only_the_tenant_knows_is_refused_before_any_write(sim):
+    sim.configure(field_metadata='403')
+    sim.clear_log()
+    result = entry(sim, form='User', key={'Login Name': 'jdoe'}, values={'1000000021': 'Europe/Paris'})
+    assert result['failed'] is True and "values names field '1000000021' by its id" in result['msg']
+    assert writes(sim) == [] and entry_reads(sim) == []
+    assert "the account may not read form definitions" in repr(result['notes'])
 
 
 def test_an_entry_whose_id_the_server_does_not_return_is_never_written(sim):

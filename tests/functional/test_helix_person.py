@@ -70,13 +70,16 @@ def test_create_with_groups_writes_people_rows_and_the_user(itsm):
 
 def test_create_is_one_post_carrying_every_declared_field(itsm):
     args = dict(JDOE)
-    del args['permission_groups'], args['support_groups']
+    del args['permission_groups']
     person(itsm, **args)
-    (post,) = writes(itsm)
+    (post, association) = writes(itsm)
     assert post['method'] == 'POST' and post['form'] == 'CTM:People'
     assert set(post['body_fields']) >= {'Remedy Login ID', 'First Name', 'Last Name', 'Internet E-mail', 'Company',
-                                        'Site', 'Site ID', 'Site Address', 'Site Country', 'Support Staff',
+                                        'Site', 'Site ID', 'Site Street', 'Site City', 'Site State Province',
+                                        'Site Zip/Postal Code', 'Site Country', 'Time Zone', 'Support Staff',
                                         'License Type', 'Profile Status', 'Assignment Availability'}
+    assert 'Site Address' not in post['body_fields']
+    assert (association['method'], association['form']) == ('POST', 'CTM:Support Group Association')
 
 
 def test_update_is_one_put_of_only_the_fields_that_differ(itsm):
@@ -109,7 +112,8 @@ def test_a_person_leaving_support_loses_groups_in_check_and_apply(itsm):
     result = converge(itsm, dict(login_id='allen', support_staff=False), 'updated')
     assert result['person']['license_type'] == 'Read'
     assert result['person']['permission_groups'] == [] and result['person']['support_groups'] == []
-    assert result['diff']['after'] == {'support_staff': False, 'permission_groups': [], 'support_groups': []}
+    assert result['diff']['after'] == {'support_staff': False, 'permission_groups': [], 'support_groups': [],
+                                       'functional_roles': []}
     assert itsm.user('allen')['Group List'] in (None, '')
 
 
@@ -148,14 +152,20 @@ def test_obsolete_follows_bmc_sequence_and_reruns_unchanged(itsm):
     assert checked['action'] == applied['action'] == 'obsoleted'
     assert checked['diff'] == applied['diff'] and checked['person'] == applied['person']
     assert [s['what'].split(' (')[0] for s in applied['steps']] == [
-        'change to non-support', 'remove the Login ID', 'set Profile Status Obsolete']
-    assert [(w['method'], w['body_fields']) for w in writes(sim)] == [
-        ('PUT', ['Support Staff']), ('PUT', ['Remedy Login ID']), ('PUT', ['Profile Status'])]
+        'remove functional role Incident Manager', 'change to non-support', 'remove the Login ID',
+        'set Profile Status Obsolete']
+    assert [(w['method'], w['form'], w['body_fields']) for w in writes(sim)] == [
+        ('DELETE', 'CTM:SupportGroupFunctionalRole', None), ('PUT', 'CTM:People', ['Support Staff']),
+        ('PUT', 'CTM:People', ['Remedy Login ID']), ('PUT', 'CTM:People', ['Profile Status'])]
+    assert applied['diff']['before']['functional_roles'] == [dict(
+        company='Calbro Services', organization='IT Support', group='Service Desk', role='Incident Manager',
+        default=True, support_group_id='SGP000000000001')]
     stored = [row for row in sim.rows('CTM:People') if row['Person ID'] == person_id][0]
     assert (stored['Remedy Login ID'], stored['Profile Status'], stored['Support Staff']) == (None, 'Obsolete', 'No')
     assert sim.user('allen')['Status'] != 'Current'
     assert not [r for r in sim.rows('CTM:People Permission Groups') if r['Person ID'] == person_id]
     assert not [r for r in sim.rows('CTM:Support Group Association') if r['Person ID'] == person_id]
+    assert not [r for r in sim.rows('CTM:SupportGroupFunctionalRole') if r['Person ID'] == person_id]
     sim.clear_log()
     again = person(sim, login_id='allen', state='obsolete')
     assert (again['changed'], again['action']) == (False, 'unchanged') and 'nothing to obsolete' in again['msg']

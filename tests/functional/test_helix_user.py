@@ -219,7 +219,16 @@ def test_a_tenant_specific_obsolete_label_is_written_and_compared_as_given(sim, 
     assert run_module('helix_user', connection(sim, login_name='jdoe', state='obsolete', obsolete_status=label))['changed'] is False
 
 
-def test_the_guide_label_written_to_a_real_user_form_names_the_tenant_answer(sim):
+def test_the_guide_label_on_a_real_user_form_is_refused_by_the_labels_it_tells(sim):
+    sim.clear_log()
+    result = run_module('helix_user', connection(sim, login_name='jdoe', state='obsolete', obsolete_status='Obsolete'))
+    assert result['failed'] is True and writes(sim) == []
+    assert "obsolete user 'jdoe': 'Obsolete' is not a value of Status of form 'User': one of Current, Disabled" in \
+        result['msg']
+
+
+def test_the_guide_label_on_a_tenant_without_metadata_names_the_tenant_answer(sim):
+    sim.configure(field_metadata='404')
     result = run_module('helix_user', connection(sim, login_name='jdoe', state='obsolete', obsolete_status='Obsolete'))
     assert result['failed'] is True and 'AR 306' in result['msg'] and "could not obsolete user 'jdoe'" in result['msg']
 
@@ -281,8 +290,8 @@ def test_an_unknown_license_type_is_refused_before_any_request_in_check_mode_too
 def test_a_value_the_tenant_refuses_at_write_time_names_the_user_and_the_ar_message(sim):
     result = run_module('helix_user', connection(sim, **dict(NEW, fields={'Submitter': 'someone'})))
     assert result['failed'] is True
-    assert "could not create user 'newbie'" in result['msg'] and 'AR 8755' in result['msg']
-    assert result['ar_messages'][0]['number'] == 8755
+    assert "could not create user 'newbie'" in result['msg'] and 'AR 330' in result['msg']
+    assert result['ar_messages'][0]['number'] == 330
     assert sim.user('newbie') is None
 
 
@@ -301,7 +310,7 @@ def test_token_option_is_used_without_login_or_logout(sim):
     sim.clear_log()
     result = run_module('helix_user', dict(helix_url=sim.url, helix_token=token, login_name='jdoe', department='X'))
     assert result['changed'] is True
-    assert result['api_calls'] == 2  # one read, one write
+    assert result['api_calls'] == 3  # one read, the form's field metadata, one write
     assert not [r for r in sim.log if r['path'].startswith('/api/jwt/')]
 
 

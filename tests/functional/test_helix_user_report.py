@@ -10,7 +10,7 @@ import time
 from ansible_collections.helix.users.plugins.module_utils.report_html import COLLECTION_VERSION
 from audit_population import EVERY_USER, HOSTILE_VALUES, expected, populate
 from report_dom import figures, parse
-from support import ADMIN_PASSWORD, connection, run_module, writes
+from support import ADMIN_PASSWORD, connection, entry_reads, run_module, writes
 
 
 def report(sim, tmp_path, check=False, **args):
@@ -34,7 +34,7 @@ def test_report_pages_past_the_cap_and_counts(sim, tmp_path, deactivated):
     assert sum(data['by_license_type'].values()) == 123
     assert data['by_status'] == {'Current': sum(1 for u in stored if u['Status'] == 'Current'),
                                  deactivated: sum(1 for u in stored if u['Status'] == deactivated)}
-    assert len([r for r in sim.log if r['method'] == 'GET' and r['form'] == 'User']) == 3
+    assert len(entry_reads(sim, 'User')) == 3
 
 
 def test_rerun_is_unchanged_and_a_change_is_seen(sim, tmp_path):
@@ -138,7 +138,7 @@ def audit_report(sim, folder, check=False, **args):
 
 
 def user_reads(sim):
-    return [r for r in sim.log if r['method'] == 'GET' and r['form'] == 'User']
+    return entry_reads(sim, 'User')
 
 
 def test_the_html_audit_shows_the_tenant_s_figures(sim, tmp_path, deactivated):

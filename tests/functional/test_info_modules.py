@@ -6,14 +6,14 @@ from urllib.parse import quote
 import pytest
 
 from ansible_collections.helix.users.plugins.module_utils.reads import sort_entries, sort_order
-from support import connection, run_module
+from support import connection, entry_reads, run_module
 
 KEYS = {'request_id', 'login_name', 'full_name', 'first_name', 'last_name', 'email', 'phone', 'license_type', 'groups',
         'group_ids', 'notify_mechanism', 'locale', 'time_zone', 'status', 'department', 'company', 'values'}
 
 
 def gets(sim):
-    return [r for r in sim.log if r['method'] == 'GET']
+    return entry_reads(sim)
 
 
 def test_users_by_login_with_normalised_keys(sim, deactivated):

@@ -80,9 +80,17 @@ def test_a_hostile_filter_value_matches_only_equal_values(sim, value):
 @given(field=HOSTILE.filter(lambda name: not name.strip().isdigit() and name.strip().casefold() not in USER_FIELDS))
 @example(field="Login Name' = \"jdoe\" OR '1")
 def test_a_hostile_field_name_is_an_unknown_field_not_a_wider_match(sim, field):
+    sim.configure(field_metadata='404')  # the name reaches the server, quoted as a field name
     result = run_module('helix_user_info', connection(sim, filters={field: 'x'}))
     assert result.get('failed') is True
     assert 'AR 314' in result['msg']
+
+
+def test_a_hostile_field_name_is_refused_by_the_form_s_own_names_before_any_read(sim):
+    sim.clear_log()
+    result = run_module('helix_user_info', connection(sim, filters={"Login Name' = \"jdoe\" OR '1": 'x'}))
+    assert result['failed'] is True and "which is no field of form 'User' (did you mean 'Login Name'?)" in result['msg']
+    assert [r['path'] for r in sim.log if r['path'].startswith('/api/arsys/')] == ['/api/arsys/v1.0/fields/User']
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)

@@ -94,5 +94,5 @@ def test_a_failure_from_the_tenant_logs_out_and_carries_the_ar_messages(sim):
     result = run_module('helix_user', connection(sim, login_name='newbie', full_name='N', license_type='Read',
                                                  fields={'Submitter': 'someone'}))
     assert result['failed'] is True
-    assert result['ar_messages'][0]['number'] == 8755 and result['status'] == 400
+    assert result['ar_messages'][0]['number'] == 330 and result['status'] == 400
     assert [r['path'] for r in sim.log][-1] == '/api/jwt/logout'

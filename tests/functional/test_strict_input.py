@@ -122,7 +122,10 @@ def test_a_field_given_by_its_id_is_idempotent(sim):
     again = user(sim, login_name='jdoe', fields={'110': 'Fixed'})
     assert again['changed'] is False and writes(sim) == []
     unknown = user(sim, login_name='jdoe', fields={'536870999': 'x'})
-    assert unknown['failed'] is True and "by an id this module can not resolve" in unknown['msg']
+    assert unknown['failed'] is True and "fields names '536870999', which is no field of form 'User'" in unknown['msg']
+    # an id only the tenant's field metadata names: Time Zone, the option time_zone (found by id, refused as such)
+    assert "fields may not set 'Time Zone': use the option time_zone" in user(
+        sim, login_name='jdoe', fields={'1000000021': 'x'})['msg']
 
 
 # ------------------------------------------------------------------ 9, 10. parse errors show no cell and no text

@@ -193,7 +193,7 @@ def test_readme_install_commands_run_from_the_installed_copy(built, sim, tmp_pat
     """README, Install: find the installed collection, copy the example variables out of it, run the three ready
     playbooks by name, dry runs first; only the tenant's address and login differ from the text."""
     script = example(installed_folder(built), 'ansible-galaxy collection list helix.users')
-    tenant = "export HELIX_URL=https://acme.onbmc.com HELIX_USERNAME=svc-ansible HELIX_PASSWORD='...'"
+    tenant = "export HELIX_URL=https://acme-restapi.onbmc.com HELIX_USERNAME=svc-ansible HELIX_PASSWORD='...'"
     assert tenant in script
     script = script.replace(tenant, 'export HELIX_URL=%s HELIX_USERNAME=%s HELIX_PASSWORD=%s' % (
         sim.url, ADMIN_USER, ADMIN_PASSWORD))
@@ -225,13 +225,13 @@ def set_department(sim, login, department):
 
 def test_readme_plays_run_from_the_installed_copy(built, sim, tmp_path):
     """README's playbooks, one after the other in one file: the interpreter setting, the tenant play (with the
-    simulator's address for acme.onbmc.com and the vault variables given), and the lookup in both its forms."""
+    simulator's address for acme-restapi.onbmc.com and the vault variables given), and the lookup in both its forms."""
     folder = installed_folder(built)
     plays = [example(folder, key) for key in (
         'ansible_python_interpreter: "{{ ansible_playbook_python }}"', 'name: Log in once',
         "query('helix.users.users', sales)")]
-    assert 'https://acme.onbmc.com' in plays[1]
-    plays[1] = plays[1].replace('https://acme.onbmc.com', sim.url)
+    assert 'https://acme-restapi.onbmc.com' in plays[1]
+    plays[1] = plays[1].replace('https://acme-restapi.onbmc.com', sim.url)
     playbook = tmp_path / 'readme.yml'
     playbook.write_text('\n'.join(plays), encoding='utf-8')
     set_department(sim, 'jdoe', 'Sales')

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.join(HERE, 'tenant')
 CONFIG = os.path.join(HERE, 'integration_config.yml')
 TEMPLATE = os.path.join(HERE, 'integration_config.yml.template')
-SCENARIOS = ('user_single', 'user_bulk', 'user_purge')
+SCENARIOS = ('user_single', 'user_bulk', 'user_purge', 'person_roles')
 PREFIX = 'zz-helix-it-'
 SIM_GROUPS = ['Service Desk', 'Incident Master']  # seeded in the simulator
 CLEANUP = 'cleanup'  # stands for DELETE or PUT, by the cleanup mode
@@ -39,8 +39,15 @@ EXPECTED_WRITES = {
 }
 # Steps that must report no change (and, on the simulator, send no write).
 RERUNS = {'user_single': ('rerun', 'obsolete_rerun'), 'user_bulk': ('rerun', 'obsolete_rerun'),
-          'user_purge': ('purge_rerun',)}
+          'user_purge': ('purge_rerun',), 'person_roles': ('rerun',)}
+# The person scenario on the simulator's Helix ITSM tenant (itsm): seeded company, site, support group.
+PERSON_VARS = dict(it_person_company='Calbro Services', it_person_site='Calbro Headquarters',
+                   it_support_group=dict(company='Calbro Services', organization='IT Support', group='Service Desk'),
+                   it_functional_role='Support Group Lead')
+PERSON_WRITES = {'apply': ['POST', 'POST', 'POST'], 'obsolete': ['DELETE', 'PUT', 'PUT', 'PUT'],
+                 'cleanup': ['DELETE', 'PUT']}
 ENTRY_PATH = '/api/arsys/'
+FIELDS = '/api/arsys/v1.0/fields/'
 
 
 def playbook(scenario):
@@ -149,6 +156,34 @@ def test_scenario_on_the_simulator(sim, deactivated, tmp_path, scenario, cleanup
     assert all('Password' in r['body_fields'] for r in posts)
     if scenario == 'user_single':
         assert posts[0]['values']['Group List'].strip(';').split(';') == ['1000000001', '1000000002']
+
+
+def test_person_scenario_on_the_simulator(sim, tmp_path):
+    """A support person with a site, a support group and a functional role: the forms' field metadata read, the site
+    copied under the People form's names, the role removed before the Login ID, the person gone after the cleanup."""
+    sim.configure(itsm=True)
+    sim.clear_log()
+    rc, output = run_playbook(playbook('person_roles'), tmp_path, verbosity=1,
+                              extra_vars=sim_vars(sim, tmp_path, **PERSON_VARS))
+    assert rc == 0, output
+    report = read_report(tmp_path)
+    assert {step['step']: step['changed'] for step in report['steps']}['rerun'] is False
+    sent = writes_by_step(sim, report)
+    assert {step: methods for step, methods in sent.items() if methods} == PERSON_WRITES
+    assert all(r['status'] < 400 for r in sim.log), [r for r in sim.log if r['status'] >= 400]
+    assert_session(sim)
+    position = 0
+    for step in report['steps']:  # each module run reads a form's field definitions once at most
+        forms = [r['form'] for r in sim.log[position:position + step['api_calls']] if r['path'].startswith(FIELDS)]
+        position += step['api_calls']
+        assert len(forms) == len(set(forms)), (step['step'], forms)
+        if step['step'] == 'apply':
+            assert {'CTM:People', 'SIT:Site', 'CTM:SupportGroupFunctionalRole'} <= set(forms)
+    posts = dict((r['form'], r['values']) for r in sim.log if r['method'] == 'POST' and '/entry/' in r['path'])
+    assert posts['CTM:People']['Site Street'] == '1500 Main Street' and posts['CTM:People']['Time Zone']
+    assert posts['CTM:SupportGroupFunctionalRole']['Functional Role'] == 'Support Group Lead'
+    assert not [p for p in sim.rows('CTM:People') if str(p['Remedy Login ID']).startswith(PREFIX)]
+    assert not [r for r in sim.rows('CTM:SupportGroupFunctionalRole') if str(r['Login ID']).startswith(PREFIX)]
 
 
 def test_cleanup_falls_back_to_obsolete_when_the_tenant_refuses_to_delete(sim, deactivated, tmp_path):
@@ -293,7 +328,9 @@ def tenant_config():
 @pytest.mark.tenant
 @pytest.mark.parametrize('scenario', SCENARIOS)
 def test_scenario_on_the_tenant(tmp_path, scenario):
-    tenant_config()
+    config = tenant_config()
+    if scenario == 'person_roles' and not config.get('it_person_company'):
+        pytest.skip('no it_person_company in integration_config.yml: the person scenario needs a Helix ITSM tenant')
     run = uuid.uuid4().hex[:6]
     rc, output = run_playbook(playbook(scenario), tmp_path, verbosity=1, extra_vars_file='@' + CONFIG, extra_vars=dict(
         it_run=run, it_report=str(tmp_path / 'report.json'), it_user_password=secret('It-User-%s-Pw9' % run)))

@@ -9,8 +9,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, ENTRY_MISSING, FORM_NO_ACCESS, NO_SUCH_USER, ARError, message
+from .errors import (ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, ENTRY_MISSING, FORM_NO_ACCESS, HOST_IP_OVERRIDE,
+                     NO_SUCH_USER, ARError, message)
 from .faults import truncated_json
+from .metadata import field_json
 from .tokens import TokenError
 from .webhooks import WebhookError
 
@@ -28,6 +30,8 @@ _ROUTES = Map([
     Rule("/api/arsys/v1/entry/<form>/<entry_id>", endpoint="entry", methods=["GET", "PUT", "DELETE"]),
     Rule("/api/arsys/v1/webhook", endpoint="webhooks", methods=["GET", "POST"]),
     Rule("/api/arsys/v1/webhook/<hook_id>", endpoint="webhook", methods=["GET", "DELETE"]),
+    Rule("/api/arsys/v1.0/fields/<form>", endpoint="fields", methods=["GET"]),
+    Rule("/api/arsys/v1.0/fields/<form>/<ids>", endpoint="fields", methods=["GET"]),
     Rule("/__sim/state", endpoint="sim_state", methods=["GET"]),
     Rule("/__sim/log", endpoint="sim_log", methods=["GET", "DELETE"]),
     Rule("/__sim/reset", endpoint="sim_reset", methods=["POST"]),
@@ -46,6 +50,8 @@ HTTP_REFUSAL = {"message": "Access forbidden", "code": 403, "transient": False}
 _OPEN_OVER_HTTP = ("/api/about", "/api/version")
 # The "server" /api/about and /api/version describe (a shape of the simulator's own).
 SERVER_VERSION = "25.1.00"
+# Where the sso_ui switch sends an API request: the SSO login of a tenant's UI host (the shape is the simulator's own).
+SSO_LOGIN = "https://sso.example.invalid/rsso/start?tenant=acme"
 
 
 class AuthFailure(ARError):
@@ -93,9 +99,13 @@ class SimulatorApp:
         else:
             response = self._dispatch(request, record)
             # Only an entry request that succeeded has committed anything worth losing the reply of.
-            if faultable and response.status_code < 400 and request.path.startswith("/api/arsys/") \
-                    and sim.faults.drop_after_commit(request.method):
+            committed = faultable and response.status_code < 400 and request.path.startswith("/api/arsys/")
+            if committed and sim.faults.drop_after_commit(request.method):
                 record["fault"], record["committed_status"], response = "drop_after_commit", response.status_code, None
+            elif committed and (timed_out := sim.faults.timeout_after_commit(request.method)) is not None:
+                # applied, then answered as a server whose reply timed out (AR 92, 93 or 94)
+                record["fault"], record["committed_status"], response = ("timeout_after_commit", response.status_code,
+                                                                         timed_out)
             elif faultable and sim.faults.invalid_json(request.method, request.path, response.status_code):
                 record["fault"], response = "rate_invalid_json", truncated_json(response)
         if response is None:
@@ -112,6 +122,8 @@ class SimulatorApp:
         if self._refused_over_http(request):
             self.sim.stats.event("http_refusals")
             return json_response(HTTP_REFUSAL, 403)
+        if self.sim.settings.sso_ui:
+            return self._sso_ui(request)
         try:
             endpoint, args = _ROUTES.bind_to_environ(request.environ).match()
             return getattr(self, "_" + endpoint)(request, record, **args)
@@ -132,6 +144,13 @@ class SimulatorApp:
         if not self.sim.settings.refuse_http or request.environ["wsgi.url_scheme"] != "http":
             return False
         return not (request.method == "GET" and request.path.rstrip("/") in _OPEN_OVER_HTTP)
+
+    def _sso_ui(self, request):
+        """sso_ui: the tenant's UI host, not its REST API: a redirect to the SSO login, or its HTML page."""
+        self.sim.stats.event("sso_ui_answers")
+        if self.sim.settings.sso_ui == "redirect":
+            return Response(b"", 302, headers={"Location": SSO_LOGIN + "&goto=" + quote(request.path)})
+        return Response(_SSO_PAGE, 200, mimetype="text/html")
 
     def _error(self, exc):
         if isinstance(exc, AuthFailure) and self.sim.settings.html_401:
@@ -165,6 +184,10 @@ class SimulatorApp:
             # Refused whatever the password: the account itself is barred, not the credentials.
             sim.stats.event("login_failures")
             raise ARError(401, ACCOUNT_INVALID, None)
+        if self._listed(username, sim.settings.other_ip_logins):
+            # Logged in from another IP address: a non-administrator may be logged in from one at a time.
+            sim.stats.event("login_failures")
+            raise ARError(401, HOST_IP_OVERRIDE, username)
         headers = {}
         if sim.settings.admin_users.get(username) == password:
             subject = username
@@ -183,10 +206,13 @@ class SimulatorApp:
 
     def _marked_invalid(self, login):
         """invalid_accounts holds this login (compared with the server's case rule)."""
-        settings = self.sim.settings
-        if settings.case_sensitive:
-            return login in settings.invalid_accounts
-        return login.casefold() in {account.casefold() for account in settings.invalid_accounts}
+        return self._listed(login, self.sim.settings.invalid_accounts)
+
+    def _listed(self, login, logins):
+        """logins holds this login (compared with the server's case rule)."""
+        if self.sim.settings.case_sensitive:
+            return login in logins
+        return login.casefold() in {account.casefold() for account in logins}
 
     def _logout(self, request, record):
         try:
@@ -204,6 +230,8 @@ class SimulatorApp:
             entry_id = self.sim.store.create(form, values, claims["sub"])
             record["entry_id"] = entry_id
             self.sim.stats.event("creates")
+            if form in self.sim.settings.no_location_forms:
+                return _empty(204)  # as join and display-only forms answer: no Location, no id
             return _empty(201, {"Location": self._href(request, form, entry_id)})
         return self._list(request, form, claims)
 
@@ -238,7 +266,12 @@ class SimulatorApp:
             request_id = store.request_id(form, entry_id)
             return json_response({"values": self._shown(form, values), "_links": self._entry_links(request, form, request_id)})
         if request.method == "PUT":
-            store.update(form, entry_id, self._body_values(request, record), claims["sub"])
+            values = self._body_values(request, record)
+            conflict = self.sim.faults.conflict(request.method)
+            if conflict is not None:
+                self._change_meanwhile(form, entry_id)
+                raise conflict
+            store.update(form, entry_id, values, claims["sub"])
             self.sim.stats.event("updates")
         else:
             store.delete(form, entry_id, claims["sub"])
@@ -273,6 +306,26 @@ class SimulatorApp:
         if claims["sub"] not in self.sim.settings.admin_users:
             raise ARError(403, FORM_NO_ACCESS, "webhooks are registered by administrators only")
         return claims
+    def _change_meanwhile(self, form, entry_id):
+        """conflict_on_update: another user's write of conflict_values (the fields this form has) to the entry."""
+        store = self.sim.store
+        definition = store.form(form).definition
+        changes = {name: value for name, value in self.sim.settings.conflict_values.items() if definition.field(name)}
+        if changes:
+            store.update(form, entry_id, changes, "Someone Else")
+
+    def _fields(self, request, record, form, ids=None):
+        """GET /api/arsys/v1.0/fields/{form}[/{id,id...}]: the form's field definitions (field_metadata)."""
+        self._claims(request, record)
+        record["form"] = form
+        mode = self.sim.settings.field_metadata
+        if mode == "404":
+            return Response(b"", 404)  # an older server: no such endpoint
+        if mode == "403":
+            raise ARError(403, FORM_NO_ACCESS, f"field definitions of {form}")
+        refs = [part for part in (ids or "").split(",") if part.strip()] or None
+        self.sim.stats.event("field_reads")
+        return json_response([field_json(field) for field in self.sim.store.field_definitions(form, refs)])
 
     def _shown(self, form, values):
         """Entry values as the tenant returns them: without the entry id (field 1) when omit_request_id or

@@ -36,6 +36,21 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     # A Helix ITSM tenant: CTM:People and its foundation forms exist and are seeded, and the People
     # workflow writes the User form. Off: those forms answer 404 + AR 303 like any unknown form.
     itsm: bool = False
+    # GET /api/arsys/v1.0/fields/{form}: "served" (from the form definitions), or answered "404" (an older server
+    # without the endpoint) or "403" (an account without permission to read definitions)
+    field_metadata: str = "served"
+    # Fields a customised or older tenant's forms lack: "Form=Field" each (e.g. "SIT:Site=Time Zone"); such a field
+    # is unknown to reads (314), writes (314) and the field metadata, and its stored values are hidden
+    drop_fields: list = field(default_factory=list)
+    # Forms whose creates answer 204 with no Location (as join and display-only forms do): the client must find
+    # the new entry by its key
+    no_location_forms: list = field(default_factory=list)
+    # Logins the server sees as logged in from another IP address: their login answers 401 with AR 9093
+    # (AR_ERROR_USER_HOST_IP_OVERRIDE_OPTION: a non-administrator may be logged in from one IP address at a time)
+    other_ip_logins: list = field(default_factory=list)
+    # Answer every /api/ request as a tenant's SSO-protected UI host does: "redirect" (302 to an SSO login) or
+    # "page" (200 with an HTML sign-in page); "" serves the REST API
+    sso_ui: str = ""
     case_sensitive: bool = True
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
@@ -50,6 +65,15 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     fail_first_status: int = 503
     drop_after_commit: int = 0
     drop_after_commit_methods: list = field(default_factory=lambda: ["POST"])
+    # The next N writes (of timeout_after_commit_methods) are applied, then answered 500 with AR message
+    # timeout_after_commit_number (92, 93 or 94: the RPC timeouts), as a server whose reply timed out
+    timeout_after_commit: int = 0
+    timeout_after_commit_number: int = 92
+    timeout_after_commit_methods: list = field(default_factory=lambda: ["POST", "PUT", "DELETE"])
+    # The next N updates (PUT) find their entry modified since it was read: conflict_values (field -> value, those
+    # the form has) are written first as another user's change, then the PUT answers 400 with AR 309
+    conflict_on_update: int = 0
+    conflict_values: dict = field(default_factory=dict)
     fault_seed: int = 0
     fault_paths: list = field(default_factory=lambda: ["/api/"])
     fault_methods: list = field(default_factory=list)  # [] every method; else only these (e.g. PUT,POST,DELETE)
@@ -74,9 +98,12 @@ class Settings:  # pylint: disable=too-many-instance-attributes
 
 
 # Switches that inject faults: reset() turns these off whatever the constructor said.
-FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate", "fail_first", "drop_after_commit")
+FAULT_SWITCHES = ("rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate", "fail_first", "drop_after_commit",
+                  "timeout_after_commit", "conflict_on_update")
 RATES = ("latency_spike_rate", "rate_503", "rate_429", "rate_93", "rate_invalid_json", "drop_rate")
-CHOICES = {"group_list_mode": ("ids", "as-written"), "status_labels": ("real", "guide")}
+CHOICES = {"group_list_mode": ("ids", "as-written"), "status_labels": ("real", "guide"),
+           "field_metadata": ("served", "404", "403"), "sso_ui": ("", "redirect", "page"),
+           "timeout_after_commit_number": (92, 93, 94)}
 DEFAULTS = Settings()
 TYPES = {f.name: type(getattr(DEFAULTS, f.name)) for f in fields(Settings)}
 
@@ -105,7 +132,7 @@ def _coerce(name, value):
         raise ValueError(f"{name} must be between 0 and 1")
     if name in CHOICES and result not in CHOICES[name]:
         raise ValueError(f"{name} must be one of {', '.join(CHOICES[name])}")
-    if name in ("drop_after_commit_methods", "fault_methods"):
+    if name in ("drop_after_commit_methods", "fault_methods", "timeout_after_commit_methods"):
         result = [method.upper() for method in result]
     if name == "server_cap" and result < 1:
         raise ValueError("server_cap must be at least 1")

@@ -4,14 +4,20 @@ Every AR error body is a JSON array of message objects; ARError holds one of the
 plus the HTTP status the simulator answers with.
 """
 
-# Message numbers a real tenant uses (see docs/ar-api.md, "Error bodies and numbers"); texts follow AR wording.
+# Message numbers a real tenant uses (see docs/ar-api.md, "Error bodies and numbers"), as AR's arerrno.h names
+# them; texts follow AR wording.
 NO_SUCH_USER = 59
+# AR_ERROR_RPC_TIMEOUT, _2, _3: the server's RPC timeouts. A write answered with one may have been applied.
+RPC_TIMEOUT_UPDATE = 92
 RPC_TIMEOUT = 93
+RPC_TIMEOUT_BUSY = 94
 ENTRY_MISSING = 302
 FORM_MISSING = 303
 BAD_VALUE = 306
 REQUIRED_MISSING = 307
+MODIFIED_SINCE_READ = 309   # AR_ERROR_MODIFIED_SINCE_GET
 NO_SUCH_FIELD = 314
+NO_WRITE_ACCESS = 330       # AR_ERROR_NO_WRITE_ACCESS: what the simulator answers a write of a read-only field
 FIELD_NO_ACCESS = 333
 FORM_NO_ACCESS = 353
 DUPLICATE = 382
@@ -19,9 +25,11 @@ AUTH_FAILED = 623
 ACCOUNT_INVALID = 624
 BAD_REQUEST = 1291
 BAD_QUALIFICATION = 1587
-SERVER_BUSY = 9093
-# No documented number for "field is read-only"; the simulator picks one of its own.
-READ_ONLY = 8755
+# AR_ERROR_USER_HOST_IP_OVERRIDE_OPTION: a non-administrator account is logged in from another IP address.
+HOST_IP_OVERRIDE = 9093
+# arerrno.h has no number of its own for "the field is read-only": AR_ERROR_NO_WRITE_ACCESS (330) is the nearest
+# (no write access), with the field named in messageAppendedText. (8755 is AR_ERROR_NO_PLUGIN, nothing of the kind.)
+READ_ONLY = NO_WRITE_ACCESS
 # Refusals of the Helix ITSM People workflow (itsm switch). Tenants answer these from workflow with numbers
 # of the application's own; these are the simulator's (10000 and up, where AR puts workflow messages).
 INVALID_LOGIN_ID = 10101
@@ -32,16 +40,21 @@ NO_SUCH_PERMISSION_GROUP = 10105
 LICENSE_NEEDED = 10106
 NOT_SUPPORT_STAFF = 10107
 NO_SUCH_SUPPORT_GROUP = 10108
+NOT_IN_SUPPORT_GROUP = 10109
 
 TEXTS = {
     NO_SUCH_USER: "No such user",
+    RPC_TIMEOUT_UPDATE: "Timeout during database update -- the operation has been accepted by the server and will"
+                        " usually complete successfully",
     RPC_TIMEOUT: "Timeout during database query / server RPC queue timeout",
+    RPC_TIMEOUT_BUSY: "Timeout during data retrieval due to busy server -- retry the operation",
     ENTRY_MISSING: "Entry does not exist in database",
     FORM_MISSING: "Form does not exist on server",
     BAD_VALUE: "Value does not fall within the limits specified for the field",
     REQUIRED_MISSING: "Required field (without a default) not specified",
     NO_SUCH_FIELD: "Field does not exist on current form",
-    READ_ONLY: "The field is read-only and cannot be set",
+    MODIFIED_SINCE_READ: "The entry has been modified since you retrieved it",
+    NO_WRITE_ACCESS: "No write access to the field",
     FIELD_NO_ACCESS: "No access to field",
     FORM_NO_ACCESS: "No access to form",
     DUPLICATE: "The value(s) for this entry violate a unique index that has been defined for this form",
@@ -49,7 +62,8 @@ TEXTS = {
     ACCOUNT_INVALID: "Authentication failed: the user account is marked invalid",
     BAD_REQUEST: "The request is not valid",
     BAD_QUALIFICATION: "Syntax error in qualification",
-    SERVER_BUSY: "The server is busy: too many requests",
+    HOST_IP_OVERRIDE: "This user is currently logged in from another IP address; a non-administrator may be logged in"
+                      " from one IP address at a time",
     INVALID_LOGIN_ID: "The Login ID cannot contain the characters & or ?, and cannot be System",
     UNKNOWN_COMPANY: "The Company is not valid: select a company that exists",
     SUPPORT_STAFF_NEEDS_LOGIN: "A support staff person must have a Login ID",
@@ -58,6 +72,7 @@ TEXTS = {
     LICENSE_NEEDED: "This permission group requires a Fixed or Floating license",
     NOT_SUPPORT_STAFF: "Only support staff can be associated with a support group",
     NO_SUCH_SUPPORT_GROUP: "The support group (Support Group ID) does not exist",
+    NOT_IN_SUPPORT_GROUP: "A functional role needs the person to be a member of its support group",
 }
 
 

@@ -10,7 +10,7 @@ import threading
 
 from werkzeug.wrappers import Response
 
-from .errors import RPC_TIMEOUT, SERVER_BUSY, message
+from .errors import MODIFIED_SINCE_READ, RPC_TIMEOUT, RPC_TIMEOUT_BUSY, ARError, message
 
 LOGIN_PATH = "/api/jwt/login"
 INVALID_JSON_PATH = "/api/arsys/"   # rate_invalid_json only breaks successful GETs under this prefix
@@ -84,6 +84,24 @@ class FaultInjector:
                 return True
         return False
 
+    def timeout_after_commit(self, method):
+        """The reply (500 + an AR RPC timeout) that replaces a processed write's, or None."""
+        s = self.settings
+        with self._lock:
+            if s.timeout_after_commit <= 0 or method not in s.timeout_after_commit_methods:
+                return None
+            s.timeout_after_commit -= 1
+        return _json(500, [message(s.timeout_after_commit_number)])
+
+    def conflict(self, method):
+        """The AR 309 error a PUT meets (its entry modified since it was read), or None."""
+        s = self.settings
+        with self._lock:
+            if s.conflict_on_update <= 0 or method != "PUT":
+                return None
+            s.conflict_on_update -= 1
+        return ARError(400, MODIFIED_SINCE_READ, "the entry was changed by another user after it was read")
+
     def invalid_json(self, method, path, status):
         """True when this processed request's (valid JSON) reply must be sent truncated."""
         s = self.settings
@@ -98,7 +116,7 @@ class FaultInjector:
         if status == 500:
             return _json(status, [message(RPC_TIMEOUT)])
         if status == 429:
-            return Response(b"", status) if plain else _json(status, [message(SERVER_BUSY)])
+            return Response(b"", status) if plain else _json(status, [message(RPC_TIMEOUT_BUSY)])
         if status == 503 and plain:
             return Response(b"", status)
         body = _HTML.format(status=status, reason=_REASONS.get(status, "Error"))

@@ -76,7 +76,9 @@ USER_FORM = FormDef("User", _CORE + (
     FieldDef("Default Notify Mechanism", 108, kind="selection", labels=NOTIFY, default=1),
     FieldDef("License Type", 109, kind="selection", labels=LICENSE, required=True),
     FieldDef("Full Text License Type", 110, kind="selection", labels=FULL_TEXT_LICENSE, default=0),
-    FieldDef("Auth String", 117),
+    # 117 is the authentication user name, 118 the Auth String (the authString of external authentication)
+    FieldDef("Authentication Login Name", 117),
+    FieldDef("Auth String", 118),
     FieldDef("Company", 1000000001),
     FieldDef("Department", 200000006),
     FieldDef("Last Name", 1000000018),

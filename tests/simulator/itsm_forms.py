@@ -13,6 +13,7 @@ PERMISSION_MAP = "LIC:SYS-License Permission Map"
 PERMISSION_GROUPS = "CTM:People Permission Groups"
 SUPPORT_GROUP = "CTM:Support Group"
 SUPPORT_ASSOCIATION = "CTM:Support Group Association"
+FUNCTIONAL_ROLE = "CTM:SupportGroupFunctionalRole"
 
 # The status of foundation records (People's Profile Status, support groups, sites, associations).
 RECORD_STATUS = {0: "Proposed", 1: "Enabled", 2: "Offline", 3: "Obsolete", 4: "Archive", 5: "Delete"}
@@ -49,9 +50,12 @@ def _core(id_name, field_4=FieldDef("Assigned To", 4)):
     )
 
 
-# Site address fields: the same names on SIT:Site and CTM:People, so a client copies them by name.
-SITE_ADDRESS_FIELDS = ("Site Address", "Site City", "Site State Province", "Site Zip/Postal Code", "Site Country")
-_SITE_ADDRESS = tuple(FieldDef(name, 260000002 + offset) for offset, name in enumerate(SITE_ADDRESS_FIELDS))
+# Site address fields: SIT:Site and CTM:People name them differently (docs/ar-api.md), so a client copies each
+# SIT:Site field into its People twin: (SIT:Site field, CTM:People field).
+SITE_COPIES = (("Street", "Site Street"), ("City", "Site City"), ("State Province", "Site State Province"),
+               ("Zip/Postal Code", "Site Zip/Postal Code"), ("Country", "Site Country"), ("Time Zone", "Time Zone"))
+_SITE_ADDRESS = tuple(FieldDef(site, 260000002 + offset) for offset, (site, _people) in enumerate(SITE_COPIES))
+_PEOPLE_SITE_ADDRESS = tuple(FieldDef(people, 260000102 + offset) for offset, (_site, people) in enumerate(SITE_COPIES))
 
 PEOPLE_FORM = FormDef(PEOPLE, _core("Person ID", FieldDef("Remedy Login ID", 4, unique=True)) + (
     FieldDef("Profile Status", 7, kind="selection", labels=RECORD_STATUS, default=ENABLED),
@@ -70,7 +74,7 @@ PEOPLE_FORM = FormDef(PEOPLE, _core("Person ID", FieldDef("Remedy Login ID", 4, 
     FieldDef("Default Notify Mechanism", 1000000029, kind="selection", labels=NOTIFY, default=2),
     FieldDef("Site", 260000001),
     FieldDef("Site ID", 260000000),
-) + _SITE_ADDRESS, id_prefix="PPL")
+) + _PEOPLE_SITE_ADDRESS, id_prefix="PPL")
 
 SITE_FORM = FormDef(SITE, _core("Site ID") + (
     FieldDef("Status", 7, kind="selection", labels=RECORD_STATUS, default=ENABLED),
@@ -102,7 +106,7 @@ SUPPORT_GROUP_FORM = FormDef(SUPPORT_GROUP, _core("Support Group ID") + (
     FieldDef("Support Group Name", 1000000015, required=True),
 ), id_prefix="SGP")
 
-SUPPORT_ASSOCIATION_FORM = FormDef(SUPPORT_ASSOCIATION, _core("Request ID") + (
+SUPPORT_ASSOCIATION_FORM = FormDef(SUPPORT_ASSOCIATION, _core("Support Group Association ID") + (
     FieldDef("Status", 7, kind="selection", labels=RECORD_STATUS, default=ENABLED),
     FieldDef("Login ID", 1000000081),
     FieldDef("Person ID", 1000000080, required=True),
@@ -112,9 +116,20 @@ SUPPORT_ASSOCIATION_FORM = FormDef(SUPPORT_ASSOCIATION, _core("Request ID") + (
     FieldDef("Default", 1000000075, kind="selection", labels=YES_NO, default=NO),
 ))
 
+# A person's functional roles in a support group (field names as docs/ar-api.md lists them).
+FUNCTIONAL_ROLE_FORM = FormDef(FUNCTIONAL_ROLE, _core("SupportGroupFunctionalRole ID") + (
+    FieldDef("Status", 7, kind="selection", labels=RECORD_STATUS, default=ENABLED),
+    FieldDef("Person ID", 1000000080, required=True),
+    FieldDef("Login ID", 1000000081),
+    FieldDef("Support Group ID", 1000000079, required=True),
+    FieldDef("Functional Role", 1000000171, required=True),
+    FieldDef("FunctionalRoleAlias", 1000003780),
+    FieldDef("Default", 1000000075, kind="selection", labels=YES_NO, default=NO),
+))
+
 # In seeding order: every form's seed rows may refer to the forms before it.
 ITSM_FORMS = (SITE_FORM, PERMISSION_MAP_FORM, SUPPORT_GROUP_FORM, PEOPLE_FORM, PERMISSION_GROUPS_FORM,
-              SUPPORT_ASSOCIATION_FORM)
+              SUPPORT_ASSOCIATION_FORM, FUNCTIONAL_ROLE_FORM)
 
 # The companies a person's Company must name (a tenant keeps them in COM:Company; not a form here).
 COMPANIES = ("Calbro Services", "Petramco", "Invention, Inc.")
@@ -130,12 +145,19 @@ ITSM_GROUPS = (
     ("Invention, Inc.", 1000000103, "Company access: Invention, Inc.", 1),
 )
 
-_HOUSTON = {"Site Address": "1500 Main Street", "Site City": "Houston", "Site State Province": "Texas",
-            "Site Zip/Postal Code": "77002", "Site Country": "United States"}
-_LONDON = {"Site Address": "10 Bridge Street", "Site City": "London", "Site State Province": None,
-           "Site Zip/Postal Code": "SW1A 2JR", "Site Country": "United Kingdom"}
-_PARIS = {"Site Address": "5 Rue de la Paix", "Site City": "Paris", "Site State Province": None,
-          "Site Zip/Postal Code": "75002", "Site Country": "France"}
+# Site addresses as SIT:Site holds them, and as People rows carry their copies.
+_HOUSTON = {"Street": "1500 Main Street", "City": "Houston", "State Province": "Texas", "Zip/Postal Code": "77002",
+            "Country": "United States", "Time Zone": "(GMT-06:00) Central Time (US & Canada)"}
+_LONDON = {"Street": "10 Bridge Street", "City": "London", "State Province": None, "Zip/Postal Code": "SW1A 2JR",
+           "Country": "United Kingdom", "Time Zone": "(GMT+00:00) London"}
+_PARIS = {"Street": "5 Rue de la Paix", "City": "Paris", "State Province": None, "Zip/Postal Code": "75002",
+          "Country": "France", "Time Zone": "(GMT+01:00) Paris"}
+
+
+def _copied(site):
+    """The CTM:People copies of a site's address fields."""
+    return {people: site[source] for source, people in SITE_COPIES}
+
 
 # Seed rows per form. Ids come from the forms' counters in this order (STE_00000000001, SGP000000000001,
 # PPL000000000001...), which the rows below refer to.
@@ -163,13 +185,13 @@ SEED = {
     PEOPLE: (
         {"Remedy Login ID": "allen", "First Name": "Allen", "Last Name": "Allbrook",
          "Internet E-mail": "allen@calbro.example.com", "Company": "Calbro Services", "Organization": "IT Support",
-         "Department": "Service Desk", "Site": "Calbro Headquarters", "Site ID": "STE_00000000001", **_HOUSTON,
+         "Department": "Service Desk", "Site": "Calbro Headquarters", "Site ID": "STE_00000000001", **_copied(_HOUSTON),
          "Client Type": "Office-Based Employee", "Profile Status": "Enabled", "Support Staff": "Yes",
          "Assignment Availability": "Yes", "License Type": "Fixed", "Full Text License Type": "None",
          "Default Notify Mechanism": "Email"},
         {"Remedy Login ID": "mary", "First Name": "Mary", "Last Name": "Mann",
          "Internet E-mail": "mary@calbro.example.com", "Company": "Calbro Services", "Organization": "Finance",
-         "Department": "Accounts", "Site": "Calbro Europe", "Site ID": "STE_00000000002", **_LONDON,
+         "Department": "Accounts", "Site": "Calbro Europe", "Site ID": "STE_00000000002", **_copied(_LONDON),
          "Client Type": "Office-Based Employee", "Profile Status": "Enabled", "Support Staff": "No",
          "Assignment Availability": "No", "License Type": "Read", "Default Notify Mechanism": "Email"},
         {"First Name": "Paul", "Last Name": "Pierce", "Internet E-mail": "paul.pierce@petramco.example.com",
@@ -182,5 +204,9 @@ SEED = {
     SUPPORT_ASSOCIATION: (
         {"Person ID": "PPL000000000001", "Support Group ID": "SGP000000000001",
          "Support Group Association Role": "Member", "Default": "Yes"},
+    ),
+    FUNCTIONAL_ROLE: (
+        {"Person ID": "PPL000000000001", "Support Group ID": "SGP000000000001",
+         "Functional Role": "Incident Manager", "Default": "Yes"},
     ),
 }

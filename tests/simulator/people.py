@@ -6,11 +6,11 @@ People alone. For every form outside the ITSM set the workflow does nothing.
 """
 
 from .errors import (DUPLICATE, INVALID_LOGIN_ID, LICENSE_NEEDED, NO_SUCH_PERMISSION_GROUP, NO_SUCH_PERSON,
-                     NO_SUCH_SUPPORT_GROUP, NOT_SUPPORT_STAFF, REQUIRED_MISSING, SUPPORT_STAFF_NEEDS_LOGIN,
-                     UNKNOWN_COMPANY, ARError)
-from .itsm_forms import (COMPANIES, LOGIN_ID_FORBIDDEN_CHARACTERS, LOGIN_ID_FORBIDDEN_NAMES, NEEDED_LICENSE, PEOPLE,
-                         PERMISSION_GROUPS, PERMISSION_MAP, READ_LICENSE, ROW_ENABLED, SATISFYING_LICENSES,
-                         SUPPORT_ASSOCIATION, SUPPORT_GROUP, YES)
+                     NO_SUCH_SUPPORT_GROUP, NOT_IN_SUPPORT_GROUP, NOT_SUPPORT_STAFF, REQUIRED_MISSING,
+                     SUPPORT_STAFF_NEEDS_LOGIN, UNKNOWN_COMPANY, ARError)
+from .itsm_forms import (COMPANIES, FUNCTIONAL_ROLE, LOGIN_ID_FORBIDDEN_CHARACTERS, LOGIN_ID_FORBIDDEN_NAMES,
+                         NEEDED_LICENSE, PEOPLE, PERMISSION_GROUPS, PERMISSION_MAP, READ_LICENSE, ROW_ENABLED,
+                         SATISFYING_LICENSES, SUPPORT_ASSOCIATION, SUPPORT_GROUP, YES)
 
 USER_CURRENT, USER_DISABLED = 0, 1
 
@@ -43,7 +43,7 @@ class PeopleWorkflow:
     def __init__(self, store):
         self.store = store
         self._checks = {PEOPLE: self._check_person, PERMISSION_GROUPS: self._check_permission_row,
-                        SUPPORT_ASSOCIATION: self._check_association}
+                        SUPPORT_ASSOCIATION: self._check_association, FUNCTIONAL_ROLE: self._check_functional_role}
         self._effects = {PEOPLE: self._person_written, PERMISSION_GROUPS: self._permission_row_written}
         self._deletions = {PEOPLE: self._person_deleted, PERMISSION_GROUPS: self._permission_row_deleted}
 
@@ -88,6 +88,7 @@ class PeopleWorkflow:
             self._write_user(new, user)
 
     def _person_deleted(self, values, user):
+        self._remove_rows(FUNCTIONAL_ROLE, values["Person ID"])
         self._remove_rows(SUPPORT_ASSOCIATION, values["Person ID"])
         self._remove_rows(PERMISSION_GROUPS, values["Person ID"])
         if values["Remedy Login ID"] is not None:
@@ -143,6 +144,24 @@ class PeopleWorkflow:
             values["Full Name"] = person["Full Name"]
         self._refuse_duplicate(SUPPORT_ASSOCIATION, values, old, "Person ID", "Support Group ID")
 
+    # ------------------------------------------------------------ CTM:SupportGroupFunctionalRole
+
+    def _check_functional_role(self, values, old):
+        person = self._person(values["Person ID"])
+        if person["Support Staff"] != YES:
+            raise ARError(400, NOT_SUPPORT_STAFF, f"Person ID {person['Person ID']}")
+        group_id = values["Support Group ID"]
+        if group_id not in self.store.forms[SUPPORT_GROUP].entries:
+            raise ARError(400, NO_SUCH_SUPPORT_GROUP, f"Support Group ID '{group_id}'")
+        if not self.store.entries_where(SUPPORT_ASSOCIATION, {"Person ID": person["Person ID"],
+                                                              "Support Group ID": group_id}):
+            raise ARError(400, NOT_IN_SUPPORT_GROUP, f"Person ID {person['Person ID']}, Support Group ID '{group_id}'")
+        if values["Login ID"] is None:
+            values["Login ID"] = person["Remedy Login ID"]
+        if values["FunctionalRoleAlias"] is None:
+            values["FunctionalRoleAlias"] = values["Functional Role"]
+        self._refuse_duplicate(FUNCTIONAL_ROLE, values, old, "Person ID", "Support Group ID", "Functional Role")
+
     # ------------------------------------------------------------ shared
 
     def _person(self, person_id):
@@ -160,8 +179,9 @@ class PeopleWorkflow:
             raise ARError(400, DUPLICATE, pairs)
 
     def _remove_rows(self, form_name, person_id):
+        id_name = self.store.forms[form_name].definition.id_name  # field 1 is named per form
         for row in self.store.entries_where(form_name, {"Person ID": person_id}):
-            self.store.remove_entry(form_name, row["Request ID"])
+            self.store.remove_entry(form_name, row[id_name])
 
     def _group_list(self, person_id):
         """The Group List of a person's enabled permission-group rows: "id;id;" (None when there are none)."""

@@ -14,7 +14,7 @@ import time
 
 from .errors import (ARError, BAD_REQUEST, BAD_VALUE, DUPLICATE, ENTRY_MISSING, FIELD_NO_ACCESS, FORM_MISSING,
                      FORM_NO_ACCESS, NO_SUCH_FIELD, READ_ONLY, REQUIRED_MISSING)
-from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS
+from .forms import BULK_GROUP_IDS, GROUP_FORM, SEED_GROUPS, SEED_USERS, USER_FORM, USER_FORMS, FormDef
 from .itsm_forms import ITSM_FORMS, ITSM_GROUPS, SEED as ITSM_SEED
 from .people import PeopleWorkflow
 from .grammar import BadValueError, QualificationError, compile_qualification, equality_sets, parse, selection_index
@@ -48,6 +48,7 @@ class FormData:
     """Entries of one form, with a rendering cache and (User form) a Login Name index."""
 
     def __init__(self, definition):
+        self.base = definition      # as defined; definition is what the settings make of it now (labels, drop_fields)
         self.definition = definition
         self.entries = {}       # entry id (field 1) -> stored values; insertion order is id order
         self.rendered = {}      # entry id -> API values, dropped whenever the entry changes
@@ -72,6 +73,7 @@ class EntryStore:
         self.workflow = PeopleWorkflow(self)
         # called as listener(form, event, entry id) after each committed write, workflow writes included (webhooks)
         self.listener = None
+        self._trimmed = {}      # (form definition, dropped field names) -> the definition without them
         self.reset()
 
     # ------------------------------------------------------------ set-up
@@ -138,16 +140,37 @@ class EntryStore:
         form = self.forms.get(name)
         if form is None:
             raise ARError(404, FORM_MISSING, name)
-        if name == "User":
-            self._follow_status_labels(form)
+        self._follow_settings(form)
         return form
 
-    def _follow_status_labels(self, users):
-        """Give the User form the Status labels the settings ask for now (stored indexes stay)."""
-        wanted = USER_FORMS[self.settings.status_labels]
-        if users.definition is not wanted:
-            users.definition = wanted
-            users.rendered.clear()
+    def _follow_settings(self, form):
+        """Give a form the definition the settings ask for now: the User form's Status labels, and without the
+        fields drop_fields removes (a customised or older form). Stored values stay; only what is shown changes."""
+        wanted = USER_FORMS[self.settings.status_labels] if form.base.name == "User" else form.base
+        dropped = frozenset(field for name, field in self.dropped_fields() if name == form.base.name)
+        if dropped:
+            key = (wanted, dropped)
+            if key not in self._trimmed:
+                kept = [field for field in wanted.fields if field.name not in dropped or field.id == 1]
+                self._trimmed[key] = FormDef(wanted.name, kept, wanted.writable, wanted.id_prefix)
+            wanted = self._trimmed[key]
+        if form.definition is not wanted:
+            form.definition = wanted
+            form.rendered.clear()
+
+    def dropped_fields(self):
+        """[(form name, field name)] of the drop_fields setting ("Form=Field" each)."""
+        return [tuple(part.strip() for part in item.split("=", 1)) for item in self.settings.drop_fields if "=" in item]
+
+    def field_definitions(self, form_name, field_refs=None):
+        """The definitions of a form's fields (all, or those named or numbered by field_refs), as the form has
+        them now; ARError 303 when there is no such form."""
+        with self.lock:
+            fields = self.form(form_name).definition.fields
+            if field_refs:
+                wanted = {str(ref).strip() for ref in field_refs}
+                fields = [field for field in fields if str(field.id) in wanted or field.name in wanted]
+            return list(fields)
 
     def list_page(self, form_name, qualification, field_refs, sort, offset, size, user):
         """One page of rendered entries: ([(id, values)], more_rows_exist)."""

@@ -2,6 +2,8 @@
 
 import pytest
 
+from support import NoFieldMetadata
+
 from ansible_collections.helix.users.plugins.module_utils.entries import (
     EntryError,
     EntryKey,
@@ -94,10 +96,14 @@ def test_a_password_field_of_another_form_is_not_the_user_password():
 
 
 def test_values_by_field_id_or_not_scalar_or_clashing_with_the_key_are_refused():
-    problems = values_problems({'103': 'x', 'Notes': {'a': 1}, 'Login Name': 'other', '': 1}, JDOE, form='User',
-                               allow_reserved=True)
+    problems = values_problems({'536870999': 'x', 'Notes': {'a': 1}, 'Login Name': 'other', '': 1}, JDOE,
+                               form='User', allow_reserved=True)
     text = '; '.join(problems)
-    assert "'103' by its id" in text and "'Notes' must be a string" in text
+    assert "'536870999' by its id" in text and "'Notes' must be a string" in text
+    # an id the known tables name is no problem: it is written and compared by its name
+    assert values_problems({'103': 'x'}, JDOE, form='User') == []
+    # one only the tenant's field metadata can name waits for it
+    assert values_problems({'536870999': 'x'}, JDOE, form='User', ids_later=True) == []
     assert "the key says 'jdoe'" in text and 'empty field name' in text
     assert values_problems({'Login Name': 'jdoe', 'Email Address': None}, JDOE, form='User', allow_reserved=True) == []
     assert values_problems(['x'], JDOE) == ["values must be a dict of AR field name to value, got ['x']"]
@@ -230,7 +236,7 @@ def test_user_form_fields_helix_user_manages_need_allow_reserved():
 
 
 # ------------------------------------------------------------------ reading and applying, with a client double
-class ClientDouble(object):
+class ClientDouble(NoFieldMetadata):
     """Answers list_entries with the rows given and get_entry with the entries given; records every call."""
 
     def __init__(self, rows=(), fail=None, entries=None):

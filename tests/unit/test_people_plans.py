@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from support import NoFieldMetadata
+
 from ansible_collections.helix.users.plugins.module_utils import people_form, people_reads
 from ansible_collections.helix.users.plugins.module_utils.people_form import PersonError, declaration_problems, values_equal
 from ansible_collections.helix.users.plugins.module_utils.people_plans import plan_person
@@ -19,7 +21,7 @@ def apply_person_plan(client, plan):
 CLAUSE = re.compile(r"'((?:[^']|'')+)' = \"((?:[^\"]|\"\")*)\"")
 
 
-class Client(object):
+class Client(NoFieldMetadata):
     """Forms as lists of (entry id, values); reads answer ANDed equality clauses (an OR chain on one field)."""
 
     def __init__(self, forms):
@@ -64,7 +66,7 @@ def tenant():
                                  'Client Type': 'Office-Based Employee'}),
                        ('PPL2', {'Remedy Login ID': 'mary', 'Last Name': 'Mann', 'Company': 'Calbro Services',
                                  'Support Staff': 'No', 'License Type': 'Read', 'Profile Status': 'Enabled'})],
-        'SIT:Site': [('STE1', {'Site': 'HQ', 'Company': 'Calbro Services', 'Site City': 'Houston'})],
+        'SIT:Site': [('STE1', {'Site': 'HQ', 'Company': 'Calbro Services', 'City': 'Houston', 'Time Zone': 'CST'})],
         'LIC:SYS-License Permission Map': [
             ('M1', {'Permission Group': 'Incident User', 'Permission Group ID': 8, 'License Type': 'Fixed/Floating',
                     'Permission Group Type': 'Application'}),
@@ -102,16 +104,32 @@ def test_a_create_is_one_post_with_the_site_copied_and_rows_after_it():
     client = tenant()
     plan = plan_person(client, params(login_id='jdoe', last_name='Doe', company='calbro services', site='HQ',
                                       license_type='Floating', support_staff=True,
-                                      permission_groups=['Incident User']))
+                                      permission_groups=['Incident User'], support_groups=[SERVICE_DESK]))
     assert client.writes == []
     assert plan.action == 'created' and [(s.form, DONE[s.method]) for s in plan.steps] == [
-        ('CTM:People', 'created'), ('CTM:People Permission Groups', 'created')]
+        ('CTM:People', 'created'), ('CTM:People Permission Groups', 'created'),
+        ('CTM:Support Group Association', 'created')]
     create = plan.steps[0].values
     assert create['Site ID'] == 'STE1' and create['Site City'] == 'Houston' and create['Profile Status'] == 'Enabled'
+    assert create['Time Zone'] == 'CST' and 'City' not in create and 'Site Address' not in create
     assert create['Support Staff'] == 'Yes'
     assert plan.steps[1].values['License Type'] == 'Floating'
     apply_person_plan(client, plan)
     assert client.writes[1][2]['Person ID'] == plan.person_id == 'NEW1'
+
+
+SERVICE_DESK = dict(company='Calbro Services', organization='IT Support', group='Service Desk', role='Member',
+                    default=True)
+
+
+@pytest.mark.parametrize('declared', [dict(support_staff=True), dict(support_staff=True, support_groups=[])])
+def test_a_support_person_without_a_support_group_is_refused_before_any_write(declared):
+    client = tenant()
+    with pytest.raises(PersonError, match="'jdoe' would be support staff without a support group"):
+        plan_person(client, params(login_id='jdoe', last_name='Doe', company='Calbro Services', **declared))
+    with pytest.raises(PersonError, match="'allen' would be support staff without a support group"):
+        plan_person(client, params(login_id='allen', support_groups=[], support_staff=True))
+    assert client.writes == []
 
 
 def test_an_unchanged_person_plans_no_step():
