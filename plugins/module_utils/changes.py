@@ -30,6 +30,7 @@ import datetime
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import tempfile
@@ -90,9 +91,10 @@ def source_argument_spec():
 
 def source_params(args):
     """(params, problems) of the source's arguments as the rulebook gives them; problems never quote a secret."""
-    # an option templated to '' (a rulebook variable left unset) is an option not given, as with AWX's credentials
+    # an option templated to '' or blanks (a rulebook variable left unset) is an option not given, as with AWX's
+    # credentials: a blank query, state_file or form would otherwise be sent, or written to, as it is
     args = dict((name, value) for name, value in (args or {}).items()
-                if not name.startswith('eda_') and value is not None and value != '')
+                if not name.startswith('eda_') and value is not None and not (isinstance(value, str) and not value.strip()))
     result = ArgumentSpecValidator(source_argument_spec()).validate(args)
     params = result.validated_parameters
     secrets = set(str(value) for value in result._no_log_values)  # pylint: disable=protected-access
@@ -101,8 +103,11 @@ def source_params(args):
         return params, problems
     problems = connection_problems(params)
     for name, minimum in (('interval', 0.01), ('overlap', 0), ('backoff_max', 0.01)):
-        if params[name] < minimum:
+        if not math.isfinite(params[name]) or params[name] < minimum:
             problems.append('%s must be %s or more' % (name, minimum))
+    problem = state_file_problem(params.get('state_file'))
+    if problem:
+        problems.append(problem)
     if params.get('query'):
         problem = balance_problem(params['query'])
         if problem:
@@ -119,6 +124,22 @@ def source_params(args):
             if params.get(name) and not os.path.isfile(params[name]):
                 problems.append('%s %s is not a readable file' % (name, params[name]))
     return params, problems
+
+
+def state_file_problem(path):
+    """Why the state file can not be kept at path (None when it can): told at the start, not at the first event."""
+    if not path:
+        return None
+    if os.path.isdir(path):
+        return 'state_file %s is a directory' % path
+    folder = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        return 'state_file %s can not be created: %s is not a directory' % (path, folder)
+    if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.R_OK)):
+        return 'state_file %s can not be written or read' % path
+    return None
 
 
 # ---------------------------------------------------------------------- dates

@@ -78,3 +78,35 @@ def test_options_are_the_modules_connection_options_and_the_sources_own(monkeypa
     _params, problems = changes.source_params(dict(overlap=-1, mode='webhook', secret='s', port=1,
                                                    certfile='/nonexistent.pem'))
     assert problems == ['overlap must be 0 or more', 'certfile /nonexistent.pem is not a readable file']
+
+
+def test_blank_options_from_templates_are_options_not_given(monkeypatch):
+    """A rulebook's "{{ var | default('') }}" may render blanks: a blank query, state file or form is no option (a
+    state file named '  ' in the working directory, a query of blanks ANDed to the window)."""
+    monkeypatch.delenv('HELIX_URL', raising=False)
+    params, problems = changes.source_params(dict(helix_url='https://acme.example', helix_username='u',
+                                                  helix_password='p', query='  ', state_file=' ', form='\t', port=' '))
+    assert problems == []
+    assert params['query'] is None and params['state_file'] is None and params['form'] == 'User'
+    _params, problems = changes.source_params(dict(helix_url='  ', helix_username='u', helix_password='p'))
+    assert problems == ['missing required arguments: helix_url']
+
+
+@pytest.mark.parametrize('name', ['interval', 'backoff_max'])
+@pytest.mark.parametrize('value', ['nan', 'inf', '-inf'])
+def test_numbers_that_are_no_durations_are_refused(name, value):
+    _params, problems = changes.source_params({'helix_url': 'https://acme.example', 'helix_username': 'u',
+                                               'helix_password': 'p', name: value})
+    assert problems == ['%s must be 0.01 or more' % name]
+
+
+def test_a_state_file_that_can_not_be_kept_is_refused_at_the_start(tmp_path):
+    connection = dict(helix_url='https://acme.example', helix_username='u', helix_password='p')
+    blocker = tmp_path / 'a-file'
+    blocker.write_text('x', encoding='utf-8')
+    for path, expected in ((blocker / 'deeper' / 'state.json', 'is not a directory'),
+                           (tmp_path, 'is a directory')):
+        _params, problems = changes.source_params(dict(connection, state_file=str(path)))
+        assert len(problems) == 1 and expected in problems[0], problems
+    _params, problems = changes.source_params(dict(connection, state_file=str(tmp_path / 'new' / 'state.json')))
+    assert problems == []
