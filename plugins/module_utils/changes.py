@@ -311,6 +311,7 @@ class Poller(object):
         self.watermark = None
         self._pending = None
         self.polls = 0
+        self.unsaved = False  # the state file is behind what was queued (it could not be written)
 
     # the identity of an entry for de-duplication: its id, else (no id shown) its key
     @staticmethod
@@ -350,7 +351,7 @@ class Poller(object):
         self.watermark = watermark
         for version, key in seen:
             self.memory.add(version, key)
-        self.state.save(self.watermark, self.memory.pairs)
+        self.save()
         self.log.info('watching %s for changes after the newest one the tenant has (%s)', self.form,
                       _iso(self.watermark) if self.watermark else 'none yet')
 
@@ -359,10 +360,29 @@ class Poller(object):
         return read_entries(self.client, self.form, window_query(self.query, since), fields=self.fields,
                             sort='%s.asc' % MODIFIED)
 
+    def save(self):
+        """Write the state file. A file that can not be written stops nothing (the tenant answers, the events are
+        queued, none is repeated while the source runs): it is said once, tried again with every poll, and its
+        recovery said."""
+        try:
+            self.state.save(self.watermark, self.memory.pairs)
+        except OSError as exc:
+            if not self.unsaved:
+                self.log.error('state file %s could not be written (%s: %s): the source keeps running, but a restart'
+                               ' now would report again what was queued since; tried again with every poll',
+                               self.state.path, type(exc).__name__, exc.strerror or exc)
+            self.unsaved = True
+            return
+        if self.unsaved:
+            self.log.warning('state file %s is written again', self.state.path)
+        self.unsaved = False
+
     def poll(self):
         """The events of the entries changed since the last poll (none already reported)."""
         if self.watermark is None:
             self.start()
+        elif self.unsaved:
+            self.save()
         since = self.watermark - self.overlap
         events, versions = [], []
         for entry in self._window():
@@ -395,7 +415,7 @@ class Poller(object):
             self.memory.add(version, key)
         self.watermark = max([self.watermark] + [version[1] for version, _key in done])
         self.memory.prune(self.watermark - self.overlap)
-        self.state.save(self.watermark, self.memory.pairs)
+        self.save()
 
 
 # ---------------------------------------------------------------------- webhooks

@@ -118,6 +118,44 @@ def test_restart_with_the_state_file_neither_loses_nor_repeats(sim, tmp_path):
         ('asmith', 'While stopped')]
 
 
+def test_a_state_file_that_can_not_be_written_stops_nothing_and_is_said_once(sim, tmp_path, caplog):
+    """The folder of the state file turns into a file while the source runs (a full or read-only disk): the events
+    still come, none twice, the source says it once (not as a failure of the tenant, with no backoff), tries again
+    with every poll and writes the file once it can."""
+    session = api(sim)
+    folder = tmp_path / 'state'
+    state = folder / 'helix-users.json'
+
+    async def scenario():
+        source = Running(poll_args(sim, state_file=str(state), interval=0.05), asyncio_loop())
+        await source.watching(sim)
+        assert state.exists()
+        state.unlink()
+        folder.rmdir()
+        folder.write_text('not a folder', encoding='utf-8')
+        update(session, sim, 'jdoe', {'Department': 'Unsaved'})
+        first = await source.events(1)
+        update(session, sim, 'asmith', {'Department': 'Unsaved too'})
+        second = await source.events(1)
+        rest = await source.quiet(0.5)
+        folder.unlink()
+        deadline = time.monotonic() + 5
+        while not state.exists() and time.monotonic() < deadline:
+            await source.quiet(0.05)
+        await source.stop()
+        return first + second, rest
+
+    with caplog.at_level(logging.INFO, logger='helix.users.changes'):
+        events, rest = eda_support.run(scenario)
+    assert [event['helix']['key'] for event in events] == ['jdoe', 'asmith'] and rest == []
+    messages = [r.getMessage() for r in caplog.records]
+    assert len([m for m in messages if 'could not be written' in m]) == 1, messages
+    assert not [m for m in messages if 'keeps running, next try' in m], messages  # no backoff: the tenant is fine
+    assert [m for m in messages if 'is written again' in m]
+    saved = json.loads(state.read_text())
+    assert saved['watermark'] >= 1 and any(pair[0] == sim.user('asmith')['Request ID'] for pair in saved['seen'])
+
+
 def test_overlapping_window_reports_late_commits_and_no_duplicates(sim, tmp_path):
     """Changes in the second the watermark stands at, and a change committed late with an earlier Modified Date
     (inside the overlap), are reported; nothing already reported comes back, poll after poll."""
