@@ -372,6 +372,39 @@ def test_a_webhook_call_without_the_secret_is_refused_logged_without_body_and_qu
     assert [r for r in sim.log if r['path'].startswith('/api/arsys/')] == []  # nothing was read for them
 
 
+def test_webhook_bodies_that_are_no_callback_are_answered_and_logged_without_their_bodies(sim, caplog):
+    """With the secret, but not JSON, JSON nested past what Python parses, or larger than the listener reads: each
+    answered 400 or 413 (not a 500 with a traceback), logged without the body; the listener goes on."""
+    port = free_port()
+    listener = 'http://127.0.0.1:%d/' % port
+    bodies = [b'not json BODY-MARKER', b'\xff\xfe', b'[' * 100000 + b']' * 100000,
+              b'{"entryId": "' + b'x' * (2 << 20) + b'BODY-MARKER"}']
+
+    async def scenario():
+        source = Running(poll_args(sim, mode='webhook', port=port, host='127.0.0.1', secret=WEBHOOK_SECRET),
+                         asyncio_loop())
+        await source.listening(port)
+        headers = {'Authorization': basic(WEBHOOK_SECRET), 'Content-Type': 'application/json'}
+        answers = []
+        for body in bodies:
+            response = await asyncio_loop().run_in_executor(None, lambda b=body: requests.post(
+                listener, data=b, headers=headers, timeout=20))
+            answers.append(response.status_code)
+        good = await asyncio_loop().run_in_executor(None, lambda: requests.post(
+            listener, json={'formName': 'User', 'entryId': sim.user('jdoe')['Request ID']}, headers=headers, timeout=10))
+        events = await source.events(1)
+        await source.stop()
+        return answers, good.status_code, events
+
+    with caplog.at_level(logging.INFO):
+        answers, good, events = eda_support.run(scenario)
+    assert answers == [400, 400, 400, 413] and good == 200
+    assert [event['helix']['key'] for event in events] == ['jdoe']
+    assert 'BODY-MARKER' not in caplog.text and 'Traceback' not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-2000:]
+    assert len([r for r in caplog.records if 'body not' in r.getMessage()]) == 4
+
+
 def test_webhook_listener_serves_tls(sim, tls_files):
     port = free_port()
     session = api(sim)

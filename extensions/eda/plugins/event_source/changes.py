@@ -135,6 +135,8 @@ import ssl
 from typing import Any
 
 LOG = logging.getLogger("helix.users.changes")
+# the largest webhook call read (an AR callback names a form, an event and an entry id: a few hundred bytes)
+MAX_BODY = 1024 * 1024
 
 
 def _core():
@@ -282,7 +284,11 @@ async def listen(queue: asyncio.Queue, params: dict[str, Any], changes) -> None:
             return web.Response(status=405, headers={"Allow": "POST"})
         try:
             payload = await request.json(loads=json.loads)
-        except ValueError:
+        except web.HTTPRequestEntityTooLarge:
+            LOG.warning("helix.users.changes: a call from %s is larger than %d bytes: refused (body not read)",
+                        request.remote, MAX_BODY)
+            return web.json_response({"accepted": False, "reason": "too large"}, status=413)
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python parses
             LOG.warning("helix.users.changes: a call from %s is not JSON: ignored (body not logged)", request.remote)
             return web.json_response({"accepted": False, "reason": "not JSON"}, status=400)
         try:
@@ -296,7 +302,7 @@ async def listen(queue: asyncio.Queue, params: dict[str, Any], changes) -> None:
             _log_event(event)
         return web.json_response({"accepted": event is not None})
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY)
     app.router.add_route("*", "/{tail:.*}", handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
