@@ -175,7 +175,8 @@ def window_query(query, since):
 
 
 # ---------------------------------------------------------------------- events
-_SECRET_WORDS = ('password', 'passwd', 'token', 'secret', 'jwt', 'authstring', 'credential')
+_SECRET_WORDS = ('password', 'passwd', 'pwd', 'passphrase', 'token', 'secret', 'jwt', 'authstring', 'credential', 'apikey',
+                 'privatekey', 'bearer')
 
 
 def is_secret_field(form, name):

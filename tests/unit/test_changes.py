@@ -110,3 +110,10 @@ def test_a_state_file_that_can_not_be_kept_is_refused_at_the_start(tmp_path):
         assert len(problems) == 1 and expected in problems[0], problems
     _params, problems = changes.source_params(dict(connection, state_file=str(tmp_path / 'new' / 'state.json')))
     assert problems == []
+
+
+@pytest.mark.parametrize('name', ['102', 102, ' 102 ', '118', 'PASSWORD', 'pass-word', 'AUTH_STRING', 'authstring',
+                                  'User Pwd', 'Passphrase', 'API Key', 'api_key', 'Private Key', 'Bearer', 'AR-JWT',
+                                  'Session Token', 'Client Secret'])
+def test_secret_fields_by_id_or_by_name_in_any_case_are_never_shown(name):
+    assert changes.shown_values('User', {name: 'hidden', 'Status': 'Current'}) == {'Status': 'Current'}
