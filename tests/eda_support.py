@@ -6,6 +6,7 @@ import asyncio
 import base64
 import contextlib
 import datetime
+import glob
 import json
 import os
 import runpy
@@ -16,13 +17,17 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 import support
 
 SOURCE = os.path.join(support.COLLECTIONS, 'ansible_collections', 'helix', 'users', 'extensions', 'eda', 'plugins',
                       'event_source', 'changes.py')
 RULEBOOKS = os.path.join(support.ROOT, 'extensions', 'eda', 'rulebooks')
 BIN = os.path.dirname(sys.executable)
-JAVA_HOMES = ('/usr/lib/jvm/java-17-openjdk-amd64', '/usr/lib/jvm/java-1.17.0-openjdk-amd64')
+# Java 17 where Debian and Ubuntu put it (any architecture), and where Fedora and RHEL do
+JAVA_HOMES = tuple(sorted(glob.glob('/usr/lib/jvm/java-17-openjdk*') + glob.glob('/usr/lib/jvm/java-1.17.0-openjdk*')
+                          + glob.glob('/usr/lib/jvm/jre-17*')))
 
 
 def load_source():
@@ -133,6 +138,20 @@ def engine_problem():
     if not any(os.path.isdir(home) for home in JAVA_HOMES + (os.environ.get('JAVA_HOME', '/nonexistent'),)):
         return 'no Java 17 (JAVA_HOME) for ansible-rulebook'
     return None
+
+
+def require_engine(env=None):
+    """Fail the test (make test installs the engine) when ansible-rulebook can not run here, naming why; skip it only
+    when HELIX_SKIP_EDA=1 says to: a rulebook test skipped on its own would let `make test` pass untested."""
+    env = os.environ if env is None else env
+    problem = engine_problem()
+    if problem is None:
+        return
+    if env.get('HELIX_SKIP_EDA') == '1':
+        pytest.skip('%s, and HELIX_SKIP_EDA=1 says to skip the rulebook tests' % problem)
+    pytest.fail('%s: make venv installs ansible-rulebook, Java 17 comes from the system (apt-get install '
+                'openjdk-17-jre-headless); set HELIX_SKIP_EDA=1 to skip the rulebook tests on a machine without them'
+                % problem)
 
 
 class Rulebook:
