@@ -120,7 +120,7 @@ def test_a_user_re_enabled_outside_the_pipeline_runs_the_audit(rulebook_engine, 
     assert 'asmith,Alice Smith' in (reports / 'helix-users.csv').read_text()
 
 
-@pytest.mark.parametrize('mode', ['webhook'])
+@pytest.mark.parametrize('mode', ['poll', 'webhook'])
 def test_a_person_set_obsolete_outside_the_pipeline_is_offboarded(rulebook_engine, sim, tmp_path, mode):
     sim.configure(itsm=True)
     with_helpdesk(sim)
