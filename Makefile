@@ -14,7 +14,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 # The tools and benchmarks import tests/ (the simulator, test support) and the collection link; pytest reads pytest.ini.
 TOOL := PYTHONPATH=$(CURDIR)/tests:$(CURDIR)/build/collections $(PY)
 
-.PHONY: venv collection demo test units unit bench-inputs bench-failing bench-scale sanity lint docs importer bench bench-quick matrix ee-context clean
+.PHONY: venv collection demo test units unit bench-inputs bench-failing bench-scale bench-tenants sanity lint docs importer bench bench-quick matrix ee-context clean
 
 venv: $(STAMP)
 
@@ -91,10 +91,15 @@ bench: venv collection
 	$(TOOL) benchmarks/inputs.py --write
 	$(TOOL) benchmarks/failing_tenant.py --write
 	$(TOOL) benchmarks/scale.py --write
+	$(TOOL) benchmarks/tenants.py --write
 
 ## 10,000, 30,000 and 100,000 users from a users_file, unchanged and 10 % changed, beside the ping floor (minutes).
 bench-scale: venv collection
 	$(TOOL) benchmarks/scale.py --write
+
+## Three tenants in one provision run against each alone: the wall time against the slowest's and the sum (about 2 minutes).
+bench-tenants: venv collection
+	$(TOOL) benchmarks/tenants.py --write
 
 ## A tenant failing every write: how long 10,000 users take to stop (about a minute).
 bench-failing: venv collection

@@ -82,6 +82,26 @@ def credential_env(url, private_data_dir, **inputs):
     return inject(credential_type(), values, private_data_dir)
 
 
+def tenants_env(tenants, private_data_dir):
+    """The environment of one "BMC Helix tenants" credential (credential_type_tenants.yml) holding these connections
+    ({tenant: {helix_url, helix_username, helix_password, ...}}), rendered as AWX renders it: the file of the map, and
+    HELIX_TENANTS_FILE naming it."""
+    return inject(load('credential_type_tenants.yml'), dict(helix_tenants=yaml.safe_dump(tenants)), private_data_dir)
+
+
+def slices(hosts, count):
+    """The hosts of each slice of a sliced job template, as AWX splits an inventory (ordered by name, every count-th
+    host from the slice's offset: Inventory.get_sliced_hosts)."""
+    ordered = sorted(hosts)
+    return [ordered[number::count] for number in range(count)]
+
+
+def tenants_inventory(hosts):
+    """An AWX inventory whose hosts are tenants, each run on the execution node (connection local)."""
+    return ''.join('%s ansible_connection=local ansible_python_interpreter=%s\n' % (host, sys.executable)
+                   for host in hosts)
+
+
 # ---------------------------------------------------------------------------------------------------- surveys
 def survey_problems(spec):
     """What AWX refuses when a survey spec is saved (JobTemplateSurveySpec._validate_spec_data), as messages."""
@@ -200,6 +220,10 @@ class Job:
         self.artifacts = stats[-1]['event_data'].get('artifact_data', {}) if stats else {}
         support.OUTPUTS.append(self.output + '\n' + json.dumps(self.events))
 
+    def leaks(self, secrets):
+        """The secrets (shortened) found in any job event (AWX keeps and shows them all) or the runner's output."""
+        return support.leaked([json.dumps(event) for event in self.events] + [self.output], secrets)
+
 
 def project_dir(path):
     """An AWX project: a repository holding the collection's ready playbooks under playbooks/."""
@@ -207,10 +231,11 @@ def project_dir(path):
     return path
 
 
-def run_job(tmp_path, playbook, extra_vars, env, job_type='run', project=None, launch_dir=None):
+def run_job(tmp_path, playbook, extra_vars, env, job_type='run', project=None, launch_dir=None, inventory=None):
     """Run PLAYBOOK (a path in the project) as an AWX job on an execution node; return the Job.
 
-    The private data directory holds what the controller writes for a job: project/, inventory/hosts (localhost),
+    The private data directory holds what the controller writes for a job: project/, inventory/hosts (localhost, or
+    the text of `inventory`: the hosts of the job's inventory, or of its slice),
     env/extravars (the launch's extra variables), env/envvars (the credential's environment) and env/cmdline
     (--check for a job of type check). The worker unpacks it into tmp_path/worker, the job's working directory
     being its project/; the process step writes the artifacts and events to tmp_path/job-out.
@@ -220,8 +245,8 @@ def run_job(tmp_path, playbook, extra_vars, env, job_type='run', project=None, l
         project = project_dir(tmp_path / 'project')
     shutil.copytree(str(project), str(private / 'project'))
     (private / 'inventory').mkdir(parents=True)
-    (private / 'inventory' / 'hosts').write_text(
-        'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable, encoding='utf-8')
+    (private / 'inventory' / 'hosts').write_text(inventory or (
+        'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable), encoding='utf-8')
     (private / 'env').mkdir(exist_ok=True)
     envvars = dict(env, ANSIBLE_COLLECTIONS_PATH=support.COLLECTIONS, ANSIBLE_NOCOLOR='1',
                    ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-local'), ANSIBLE_REMOTE_TMP=str(tmp_path / 'ansible-remote'),

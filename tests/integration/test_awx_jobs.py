@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import awx_support
-from support import ROOT, run_playbook, writes
+from support import ADMIN_PASSWORD, ROOT, run_playbook, writes
 
 AWX_COLLECTIONS = os.path.join(ROOT, '.venv', 'awx-collections')
 
@@ -114,6 +114,8 @@ def test_provision_job_runs_as_check_then_run_and_publishes_its_counts(sim, tmp_
     assert run.status == 'successful', run.stdout
     assert sim.user('awx.two')['License Type'] == 'Fixed' and sim.user('jdoe')['Department'] == 'Support'
     assert run.artifacts['helix_provision'] == dict(counts, check_mode=False)
+    for job in (check, run):  # AWX keeps and shows every event: none holds the password or a token
+        assert job.leaks({ADMIN_PASSWORD} | set(sim.issued_tokens())) == []
 
 
 def test_audit_job_writes_in_its_working_directory_whatever_pwd_says(sim, tmp_path):
@@ -133,4 +135,5 @@ def test_audit_job_writes_in_its_working_directory_whatever_pwd_says(sim, tmp_pa
     assert header == 'Login Name,Full Name,Email Address,License Type,Status,Group List'
     assert report['count'] == sum(1 for user in sim.state()['users'] if user['Status'] == 'Current')
     assert not (launcher / 'helix-audit').exists()
+    assert job.leaks({ADMIN_PASSWORD} | set(sim.issued_tokens())) == []
     shutil.rmtree(str(job.workdir.parent))

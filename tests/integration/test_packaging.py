@@ -59,6 +59,10 @@ def test_the_tarball_holds_what_users_need_and_nothing_else(built):
                    'playbooks/demo.yml', 'playbooks/provision.yml', 'playbooks/vars/provision.example.yml',
                    'extensions/awx/credential_type.yml', 'extensions/awx/install_credential_type.yml',
                    'extensions/awx/execution-environment.yml', 'extensions/awx/job_templates.yml',
+                   'extensions/awx/credential_type_tenants.yml', 'extensions/eda/plugins/event_source/changes.py',
+                   'extensions/eda/rulebooks/users_outside_pipeline.yml', 'extensions/eda/rulebooks/people_offboarding.yml',
+                   'playbooks/offboard_person_event.yml', 'playbooks/tenants_provision.yml', 'playbooks/tenants_audit.yml',
+                   'playbooks/tasks/tenant_connection.yml', 'playbooks/tenants/inventory.example.yml',
                    'roles/provision/vars/main.yml', 'roles/offboard/vars/main.yml', 'roles/audit/vars/main.yml',
                    'docs/pipelines/README.md', 'docs/pipelines/site.yml',
                    'changelogs/changelog.yaml',
@@ -119,6 +123,15 @@ NOT_RUN = {
                        'test_ansible_builder_creates_an_execution_environment_context runs the context step',
     'make demo': 'the whole suite and the demo (test_the_demo_runs_from_the_installed_copy_on_either_labelling)',
     'integration_config.yml.template': 'needs a real tenant',
+    'vault_acme_password': 'names real tenants: test_tenants.py runs an inventory of this shape (passwords vaulted) '
+                           'against three simulators',
+    'helix.users.tenants_provision -i inventory.yml': 'names real tenants and a vault: test_tenants.py runs the '
+                                                      'playbook over three simulators',
+    'helix_credential_type_file=': 'needs a controller: test_awx_tenants.py renders the type as AWX does and runs '
+                                   'its jobs',
+    '{helix: {form: User': 'an event, not a play: test_event_source.py checks the shape',
+    'ansible-rulebook -r users_outside_pipeline.yml': 'names a real tenant: test_eda_rulebooks.py runs the rulebooks '
+                                                      'in ansible-rulebook against the simulator',
 }
 RUN = {
     'ansible-galaxy collection build --output-path build/': 'test_readme_build_from_a_clone',

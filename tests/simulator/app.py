@@ -9,11 +9,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import (ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, FORM_NO_ACCESS, HOST_IP_OVERRIDE, NO_SUCH_USER,
-                     ARError, message)
+from .errors import (ACCOUNT_INVALID, AUTH_FAILED, BAD_REQUEST, ENTRY_MISSING, FORM_NO_ACCESS, HOST_IP_OVERRIDE,
+                     NO_SUCH_USER, ARError, message)
 from .faults import truncated_json
 from .metadata import field_json
 from .tokens import TokenError
+from .webhooks import WebhookError
 
 # The server handler closes the connection without a reply when this key is set.
 DROP_KEY = "simulator.drop_connection"
@@ -27,6 +28,8 @@ _ROUTES = Map([
     Rule("/api/jwt/logout", endpoint="logout", methods=["POST"]),
     Rule("/api/arsys/v1/entry/<form>", endpoint="entries", methods=["GET", "POST"]),
     Rule("/api/arsys/v1/entry/<form>/<entry_id>", endpoint="entry", methods=["GET", "PUT", "DELETE"]),
+    Rule("/api/arsys/v1/webhook", endpoint="webhooks", methods=["GET", "POST"]),
+    Rule("/api/arsys/v1/webhook/<hook_id>", endpoint="webhook", methods=["GET", "DELETE"]),
     Rule("/api/arsys/v1.0/fields/<form>", endpoint="fields", methods=["GET"]),
     Rule("/api/arsys/v1.0/fields/<form>/<ids>", endpoint="fields", methods=["GET"]),
     Rule("/__sim/state", endpoint="sim_state", methods=["GET"]),
@@ -275,6 +278,34 @@ class SimulatorApp:
             self.sim.stats.event("deletes")
         return _empty(204)
 
+    def _webhooks(self, request, record):
+        """Register (admins only) or list the webhooks (webhooks.py); the body is never logged (it may hold a password)."""
+        claims = self._admin_claims(request, record)
+        if request.method == "GET":
+            return json_response({"webhooks": self.sim.webhooks.list()})
+        try:
+            body = json.loads(request.get_data() or b"null")
+            hook_id = self.sim.webhooks.register(body, claims["sub"])
+        except (ValueError, WebhookError) as exc:
+            raise ARError(400, BAD_REQUEST, str(exc) if isinstance(exc, WebhookError) else "the body is not valid JSON") from None
+        return _empty(201, {"Location": f"{_origin(request)}/api/arsys/v1/webhook/{hook_id}"})
+
+    def _webhook(self, request, record, hook_id):
+        self._admin_claims(request, record)
+        if request.method == "DELETE":
+            if not self.sim.webhooks.delete(hook_id):
+                raise ARError(404, ENTRY_MISSING, f"webhook {hook_id}")
+            return _empty(204)
+        hook = self.sim.webhooks.get(hook_id)
+        if hook is None:
+            raise ARError(404, ENTRY_MISSING, f"webhook {hook_id}")
+        return json_response(hook)
+
+    def _admin_claims(self, request, record):
+        claims = self._claims(request, record)
+        if claims["sub"] not in self.sim.settings.admin_users:
+            raise ARError(403, FORM_NO_ACCESS, "webhooks are registered by administrators only")
+        return claims
     def _change_meanwhile(self, form, entry_id):
         """conflict_on_update: another user's write of conflict_values (the fields this form has) to the entry."""
         store = self.sim.store

@@ -199,18 +199,24 @@ _ORDER = {
 _MIRROR = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=", "LIKE": "LIKE"}
 
 
+# The date literals AR documents (AR-API-FACTS.md): integers of seconds, or quoted strings such as "04/01/04"
+# or "11/27/2026 08:45:00", read in the server's time zone (the simulator's is UTC). ISO 8601 is not documented,
+# so it is refused like any value that does not fit (306), so that no client comes to depend on it.
+_DATE_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y")
+
+
 def parse_date(text):
-    """Epoch seconds from an ISO date/time or a number string; None when unreadable."""
+    """Epoch seconds from a number string or an AR date string (MM/DD/YY[YY] [HH:MM[:SS]]); None when unreadable."""
     text = text.strip()
     if re.fullmatch(r"\d+", text):
         return int(text)
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return int(moment.timestamp())
+    for layout in _DATE_FORMATS:
+        try:
+            moment = datetime.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        return int(moment.replace(tzinfo=datetime.timezone.utc).timestamp())
+    return None
 
 
 def like_regex(pattern, case_sensitive=True):

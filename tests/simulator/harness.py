@@ -10,6 +10,7 @@ from .records import RequestLog, Stats
 from .server import ServerThread, tls_context
 from .store import EntryStore
 from .tokens import TokenService
+from .webhooks import Webhooks
 
 
 class Simulator:  # pylint: disable=too-many-instance-attributes
@@ -34,6 +35,8 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         # reset() returns to these settings, with every fault switch off.
         self._initial = self.settings.copy()
         self.store = EntryStore(self.settings)
+        self.webhooks = Webhooks()
+        self.store.listener = self.webhooks.notify
         self.tokens = TokenService()
         self.faults = FaultInjector(self.settings)
         self.request_log = RequestLog(self.settings.log_limit)
@@ -49,6 +52,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         return self
 
     def stop(self):
+        self.webhooks.stop()
         if self._server is not None:
             self._server.stop()
             self._server = None
@@ -95,6 +99,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
             setattr(initial, name, getattr(Settings(), name))
         self.settings.apply(initial.as_dict(masked=False))
         self.faults.reseed()
+        self.webhooks.clear()
         self.store.reset()
         self.stats = Stats()
         self.clear_log()
@@ -132,6 +137,10 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
 
     def user(self, login_name):
         return self.store.user(login_name)
+
+    def webhook_deliveries(self):
+        """The webhook calls made since the last reset (see webhooks.py), oldest first."""
+        return self.webhooks.deliveries()
 
     def password_matches(self, login_name, password):
         return self.store.password_matches(login_name, password)

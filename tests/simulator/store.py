@@ -71,6 +71,8 @@ class EntryStore:
         self.logins = {}        # folded Login Name -> [Request ID]; rebuilt when case rule changes
         self._folded = not settings.case_sensitive
         self.workflow = PeopleWorkflow(self)
+        # called as listener(form, event, entry id) after each committed write, workflow writes included (webhooks)
+        self.listener = None
         self._trimmed = {}      # (form definition, dropped field names) -> the definition without them
         self.reset()
 
@@ -240,6 +242,8 @@ class EntryStore:
             self._check_unique(form, values, None)
             entry_id = self._insert(form, values, user)
             self.workflow.after_write(form_name, None, values, user)
+            if not seeding:
+                self._changed(form_name, "create", entry_id)
             return entry_id
 
     def update(self, form_name, entry_id, raw, user):
@@ -259,6 +263,7 @@ class EntryStore:
             self._check_unique(form, new, entry_id)
             self._replace(form, entry_id, new, user)
             self.workflow.after_write(form_name, old, form.entries[entry_id], user)
+            self._changed(form_name, "update", entry_id)
 
     def delete(self, form_name, entry_id, user=SYSTEM_USER):
         with self.lock:
@@ -269,6 +274,7 @@ class EntryStore:
             if values is None:
                 raise ARError(404, ENTRY_MISSING, f"{form_name} {entry_id}")
             self.workflow.after_delete(form_name, values, user)
+            self._changed(form_name, "delete", values[form.definition.id_name])
 
     # ------------------------------------------------------------ writes of workflow (no validation, no hooks)
 
@@ -282,16 +288,24 @@ class EntryStore:
         """Store changes (stored types) into one entry as a server-side workflow would."""
         form = self.forms[form_name]
         self._replace(form, entry_id, {**form.entries[entry_id], **changes}, user)
+        self._changed(form_name, "update", entry_id)
 
     def insert_entry(self, form_name, changes, user):
         """A new entry from stored values plus the form's defaults; returns its id."""
         form = self.forms[form_name]
         values = {f.name: f.default for f in form.definition.fields}
         values.update(changes)
-        return self._insert(form, values, user)
+        entry_id = self._insert(form, values, user)
+        self._changed(form_name, "create", entry_id)
+        return entry_id
 
     def remove_entry(self, form_name, entry_id):
-        self._remove(self.forms[form_name], entry_id)
+        if self._remove(self.forms[form_name], entry_id) is not None:
+            self._changed(form_name, "delete", entry_id)
+
+    def _changed(self, form_name, event, entry_id):
+        if self.listener is not None:
+            self.listener(form_name, event, entry_id)
 
     def backdate(self, form_name, entry_id, epoch):
         """Set an entry's Modified Date (epoch seconds) as if nobody had touched it since then."""

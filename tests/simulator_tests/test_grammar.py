@@ -117,7 +117,11 @@ def test_injection_is_contained(value):
     ("NOT ('Status' = 0 AND 'Login Name' = \"jdoe\")", False),
     ("'Phone Number' = \"say \"\"hi\"\"\nbye\"", True),
     ("'Create Date' > 1600000000", True),
-    ("'Create Date' < \"2020-01-01T00:00:00+00:00\"", False),
+    ("'Create Date' < \"01/01/2020\"", False),
+    ("'Create Date' > \"11/14/2023\"", True),
+    ("'Create Date' < \"11/14/2023 23:00:00\"", True),
+    ("'Create Date' > \"11/14/23 22:14\"", False),
+    ("'Create Date' >= \"1700000000\"", True),
     ("'Create Date' < $TIMESTAMP$", True),
     ("'Login Name' = $USER$", True),
     ("'Password' = $NULL$", False),
@@ -142,6 +146,15 @@ def test_unknown_field_and_bad_selection():
     with pytest.raises(QualificationError) as info:
         compile_qualification("'Status' = \"Retired\"", USER_FORM)
     assert info.value.number == 306
+
+
+def test_iso_8601_dates_are_refused_as_ar_does_not_document_them():
+    """AR takes dates as integers of seconds or quoted strings such as "04/01/04" (AR-API-FACTS.md); an ISO 8601
+    literal is a value that does not fit (306), so that no client comes to depend on it."""
+    for literal in ('"2020-01-01T00:00:00+00:00"', '"2020-01-01"', '"yesterday"'):
+        with pytest.raises(QualificationError) as info:
+            matches("'Create Date' < %s" % literal)
+        assert info.value.number == 306, literal
 
 
 def test_qualifications_over_http(api):
