@@ -39,6 +39,9 @@ def check_password(stored, password):
     return hmac.compare_digest(digest, hashlib.sha256((salt + password).encode()).hexdigest())
 
 
+_UNRENDERED = object()
+
+
 def _detached(row):
     """A copy of a rendered row that callers may change without touching the cache."""
     return {name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value for name, value in row.items()}
@@ -183,7 +186,8 @@ class EntryStore:
                 rows.sort(key=self._sort_key(form.definition.field(name)), reverse=descending)
             page = rows[offset:offset + size] if size else rows[offset:]
             id_name = form.definition.id_name
-            result = [(v[id_name], self._render(form, v, names)) for v in page]
+            fields = self._fields_of(form, names)  # looked up once per page, not once per entry and field
+            result = [(v[id_name], self._render(form, v, names, fields)) for v in page]
             return result, offset + len(page) < len(rows)
 
     def get(self, form_name, entry_id, field_refs=None):
@@ -565,20 +569,28 @@ class EntryStore:
         labels = form.definition.field("Status").labels
         return {str(labels.get(index, index)): dict(change) for index, change in history.items()}
 
-    def _render(self, form, values, names=None):
-        """API-shaped values; names selects fields. Each field is rendered once per entry, when first asked for
-        (cached until the entry changes): a page of seven fields need not render dates and histories it omits."""
-        definition = form.definition
-        entry_id = values[definition.id_name]
+    @staticmethod
+    def _fields_of(form, names):
+        """[(name, FieldDef)] of the names a read asks for (None: every field of the form)."""
+        if names is None:
+            return [(field.name, field) for field in form.definition.fields]
+        return [(name, form.definition.field(name)) for name in names]
+
+    def _render(self, form, values, names=None, fields=None):
+        """API-shaped values; names selects fields (fields: their _fields_of, when the caller has them). Each field
+        is rendered once per entry, when first asked for (cached until the entry changes): a page of seven fields
+        need not render dates and histories it omits."""
+        entry_id = values[form.definition.id_name]
         cached = form.rendered.get(entry_id)
         if cached is None:
             cached = form.rendered[entry_id] = {}
-        if names is None:
-            names = [field.name for field in definition.fields]
-        for name in names:
-            if name not in cached:
-                cached[name] = self._rendered_value(form, definition.field(name), values.get(name))
-        return {name: cached[name] for name in names}
+        shown = {}
+        for name, field in fields or self._fields_of(form, names):
+            value = cached.get(name, _UNRENDERED)
+            if value is _UNRENDERED:
+                value = cached[name] = self._rendered_value(form, field, values.get(name))
+            shown[name] = value
+        return shown
 
     def _rendered_value(self, form, field, value):
         if value is None:
