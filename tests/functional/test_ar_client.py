@@ -298,6 +298,18 @@ def test_a_reader_that_stops_early_waits_for_the_page_asked_ahead_and_leaves_no_
     assert [r['query'].get('offset') for r in api_requests(sim, ['GET'])] == ['0', '100']  # one page ahead, no more
 
 
+def test_proxies_are_read_from_the_environment_once_with_no_proxy_honoured(sim, monkeypatch):
+    for name in ('NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:9')  # nothing listens there
+    assert client_for(sim).session.proxies.get('http') == 'http://127.0.0.1:9'
+    monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+    direct = client_for(sim)
+    assert 'http' not in direct.session.proxies and not direct.session.trust_env
+    monkeypatch.delenv('NO_PROXY')  # the environment is not walked again for every request
+    assert direct.login() and sim.log[-1]['path'] == '/api/jwt/login'
+
+
 def test_paging_honours_the_total_limit(sim):
     sim.seed_users(50)
     client = client_for(sim)
