@@ -5,7 +5,8 @@ ones (unchanged), or every tenth has a new e-mail address (10 % changed, concurr
 playbook whose only task is the bulk helix_user, logging in and out itself; its wall time is set beside the floor
 of a one-task playbook (ansible.builtin.ping) of the same run. Peak memory is the largest resident set of the
 module's process. "per 1,000" is the wall time above the floor per 1,000 users: flat when nothing grows faster
-than the population.
+than the population. "The simulator alone" is what a bare requests client (no module, no Ansible) needs for the
+same reads and for 1,000 writes at concurrency 8: the floor this simulator sets under any client here.
 
 Usage: python benchmarks/scale.py [--populations 10000,30000,100000] [--write]
 """
@@ -15,11 +16,15 @@ import json
 import os
 import sys
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
 
 import inputs
 import sections
 from simulator.process import SimulatorProcess
-from support import ensure_collection_path
+from support import ADMIN_PASSWORD, ADMIN_USER, ensure_collection_path
 
 GROUPS = ('1000000001', '1000000005', '1000000007', '1000000002', '1000000006')  # the simulator's BULK_GROUP_IDS
 CASES = (('unchanged', 0.0), ('10 % changed', 0.1))
@@ -45,6 +50,37 @@ def declared(population, changed):
     return users
 
 
+READ_FIELDS = 'values(Request ID,Login Name,Full Name,Email Address,License Type,Group List,Status)'
+
+
+def simulator_alone(sim):
+    """(seconds a bare client reads every user in pages of 1,000, milliseconds per write at concurrency 8)."""
+    with requests.Session() as session:
+        token = session.post(sim.url + '/api/jwt/login', data=dict(username=ADMIN_USER, password=ADMIN_PASSWORD)).text
+        session.headers['Authorization'] = 'AR-JWT ' + token
+        started, offset, ids = time.perf_counter(), 0, []
+        while True:
+            page = session.get(sim.url + '/api/arsys/v1/entry/User', params=dict(
+                offset=offset, limit=1000, fields=READ_FIELDS)).json()['entries']
+            ids.extend(entry['values']['Request ID'] for entry in page if entry['values']['Login Name'].startswith('bench'))
+            offset += len(page)
+            if len(page) < 1000:
+                break
+        reading = time.perf_counter() - started
+
+        stored = [(entry_id, session.get(sim.url + '/api/arsys/v1/entry/User/' + entry_id, params=dict(
+            fields='values(Email Address)')).json()['values']) for entry_id in ids[:1000]]
+
+        def write(entry):  # the value it has: the stored state stays as seeded
+            session.put(sim.url + '/api/arsys/v1/entry/User/' + entry[0], json=dict(values=entry[1]))
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(write, stored))
+        writing = (time.perf_counter() - started) / len(stored) * 1000
+        session.post(sim.url + '/api/jwt/logout')
+    return reading, writing
+
+
 def measure(populations):
     ensure_collection_path()
     rows = []
@@ -57,6 +93,7 @@ def measure(populations):
             for population in populations:
                 sim.admin('reset', {})
                 sim.admin('seed', {'count': population, 'prefix': 'bench'})
+                reading, writing = simulator_alone(sim)
                 for case, changed in CASES:
                     users_file = os.path.join(workdir, 'users.json')
                     with open(users_file, 'w', encoding='utf-8') as out:
@@ -69,7 +106,8 @@ def measure(populations):
                     if result['writes'] != expected_writes:
                         raise SystemExit('%s at %d: %d writes, expected %d' % (
                             case, population, result['writes'], expected_writes))
-                    rows.append(dict(result, population=population, case=case, floor=floor))
+                    rows.append(dict(result, population=population, case=case, floor=floor, alone_read=reading,
+                                     alone_write_ms=writing))
                     print(format_row(rows[-1]), flush=True)
                     if changed:  # back to the stored state for the next case
                         sim.admin('reset', {})
@@ -79,15 +117,20 @@ def measure(populations):
     return rows
 
 
-HEADER = ('| users | case | wall time | ping floor | above the floor | per 1,000 | requests | writes | module peak |\n'
-          '|---:|---|---:|---:|---:|---:|---:|---:|---:|')
+HEADER = ('| users | case | wall time | ping floor | above the floor | per 1,000 | the simulator alone | requests | writes'
+          ' | module peak |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|')
 
 
 def format_row(row):
     above = row['wall'] - row['floor']
-    return '| {:,} | {} | {:.1f} s | {:.1f} s | {:.1f} s | {:.3f} s | {:,} | {:,} | {:.0f} MB |'.format(
+    return '| {:,} | {} | {:.1f} s | {:.1f} s | {:.1f} s | {:.3f} s | {:.1f} s | {:,} | {:,} | {:.0f} MB |'.format(
         row['population'], row['case'], row['wall'], row['floor'], above, above / row['population'] * 1000,
-        row['requests'], row['writes'], row['peak_mb'])
+        alone(row), row['requests'], row['writes'], row['peak_mb'])
+
+
+def alone(row):
+    """Seconds the simulator needs to serve a bare client the reads and the writes of a row."""
+    return row['alone_read'] + row['writes'] * row['alone_write_ms'] / 1000.0
 
 
 def targets(rows):
@@ -103,6 +146,11 @@ def targets(rows):
         lines.append('- Module peak memory at 100,000 unchanged users: %.0f MB (target: under %.0f MB): %s.' % (
             peaks[0], MEMORY_TARGET, 'met' if peaks[0] < MEMORY_TARGET else 'MISSED by %.0f MB' % (
                 peaks[0] - MEMORY_TARGET)))
+    for row in rows:
+        if row['population'] == 100000 and row['case'] != 'unchanged':
+            lines.append('- The simulator alone at 100,000 users: {:.1f} s to read them all, {:.2f} ms a write at concurrency'
+                         ' 8, {:.1f} s for the {:,} writes: under any client on this machine.'.format(
+                             row['alone_read'], row['alone_write_ms'], alone(row) - row['alone_read'], row['writes']))
     for case, _changed in CASES:
         costs = [(r['population'], (r['wall'] - r['floor']) / r['population'] * 1000) for r in rows if r['case'] == case]
         if len(costs) > 1:

@@ -168,27 +168,52 @@ def plan_purge(unlisted, status_rule, limit, form='User'):
     return plans
 
 
-def plan_all(client, specs, resolver, settings, page_size):
-    """Plans for all specs (and the purge), or WriteError listing every user that cannot be planned."""
-    form = settings['form']
-    logins = [spec['login_name'] for spec in specs]
-    found, unlisted = read_users(client, logins, fields_to_read(specs), form, page_size,
-                                 purge_query=settings['purge_query'] if settings.get('purge') else None)
+def plan_all(client, specs, resolver, settings, page_size, hold_unchanged=True):
+    """Plans for all specs (and the purge), or WriteError listing every user that cannot be planned.
+
+    Each stored user is planned as its entry arrives, so that the entries of users who need no write are not
+    held to the end of the read (100,000 entries were 130 MB).
+
+    :param hold_unchanged: whether the plans of unchanged users keep the values read (a single user's result
+        shows them); a bulk run needs them only for the users it writes.
+    """
+    form, status_rule = settings['form'], settings['status_rule']
+    by_login = dict((spec['login_name'], spec) for spec in specs)
+    planned = {}  # login -> its plan, or the UserError that stops it
+
+    def plan_stored(login, entry):
+        if login in planned:
+            return  # a second entry of one login: refused below, by the count
+        try:
+            plan = plan_user(by_login[login], entry, resolver, status_rule, form)
+        except UserError as exc:
+            planned[login] = exc
+            return
+        if plan.action == 'unchanged' and not hold_unchanged:
+            plan.current = None
+        planned[login] = plan
+
+    found, unlisted = read_users(client, list(by_login), fields_to_read(specs), form, page_size,
+                                 purge_query=settings['purge_query'] if settings.get('purge') else None,
+                                 on_exact=plan_stored)
     conflicts = found.variants()
     plans, problems = [], []
     for spec in specs:
         login = spec['login_name']
-        stored = found.found(login)
+        count = found.count(login)
         if login in conflicts:
             problems.append('user %r: the tenant has %s, which differs only by case; declare the login exactly'
                             ' as it is stored' % (login, ', '.join(repr(other) for other in conflicts[login])))
             continue
-        if len(stored) > 1:
+        if count > 1:
             problems.append('user %r: %d entries of form %r have this Login Name; a login must find one user' % (
-                login, len(stored), form))
+                login, count, form))
             continue
         try:
-            plans.append(plan_user(spec, stored[0] if stored else None, resolver, settings['status_rule'], form))
+            plan = planned.pop(login) if count else plan_user(spec, None, resolver, status_rule, form)
+            if isinstance(plan, UserError):
+                raise plan
+            plans.append(plan)
         except UserError as exc:
             problems.append(str(exc))
     if problems:

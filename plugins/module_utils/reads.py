@@ -101,16 +101,17 @@ def key_text(value):
 
 # ---------------------------------------------------------------------- reading
 def read_entries(client, form, query=None, fields=None, sort=None, limit=0, page_size=500):
-    """Entries of form matching a qualification (None: every entry), page after page."""
+    """Entries of form matching a qualification (None: every entry), page after page; each page is asked for
+    while the one before is worked on (all are read, so none is asked for in vain)."""
     fetch = fetch_list(fields)
     return [as_entry(entry, form, fetch) for entry in client.list_entries(
-        form, q=query or None, fields=fetch, sort=sort or None, page_size=page_size, limit=limit)]
+        form, q=query or None, fields=fetch, sort=sort or None, page_size=page_size, limit=limit, ahead=True)]
 
 
-def scan(client, form, query, fields, page_size=500):
+def scan(client, form, query, fields, page_size=500, ahead=False):
     """Pages of entries (lists of {'entry_id', 'values'}) of a qualification, one per request."""
     fetch = fetch_list(fields)
-    for page in client.list_pages(form, q=query or None, fields=fetch, page_size=page_size):
+    for page in client.list_pages(form, q=query or None, fields=fetch, page_size=page_size, ahead=ahead):
         yield [as_entry(entry, form, fetch) for entry in page]
 
 
@@ -122,9 +123,17 @@ class KeyedRead(object):
     meant could change the wrong one). Entries are kept once per id, when the id is known.
     """
 
-    def __init__(self, key_field, keys=None):
+    def __init__(self, key_field, keys=None, on_exact=None):
+        """:param on_exact: callable(key, entry) given each entry of a declared key as it arrives, instead of
+            keeping it (entries, by_key and found() stay empty): a caller that plans 100,000 users from a scan
+            holds only what its plans need. Counts, missing keys and case variants are kept all the same.
+        """
         self.key_field = key_field
-        self.keys = None if keys is None else list(dict.fromkeys(key_text(key) for key in keys if key_text(key)))
+        self._on_exact = on_exact
+        self._counts = {}
+        # text keys (all of them, in a bulk run of 100,000 users) are taken as they are: key_text is for the others
+        self.keys = None if keys is None else list(dict.fromkeys(
+            text for text in (key if type(key) is str else key_text(key) for key in keys) if text))
         self._exact = None if keys is None else set(self.keys)
         self._folded = {}
         for key in self.keys or []:
@@ -140,8 +149,10 @@ class KeyedRead(object):
             self._keep(entry, None)
             return True
         # field 1 is the entry id, whatever name it comes back under
-        stored = key_text(entry['entry_id'] if self.key_field == FIELD_ONE else entry['values'].get(self.key_field))
-        if stored is None:
+        stored = entry['entry_id'] if self.key_field == FIELD_ONE else entry['values'].get(self.key_field)
+        if type(stored) is not str:
+            stored = key_text(stored)
+        if not stored:
             return False
         if stored in self._exact:
             self._keep(entry, stored)
@@ -156,18 +167,26 @@ class KeyedRead(object):
             if entry['entry_id'] in self._ids:
                 return
             self._ids.add(entry['entry_id'])
-        self.entries.append(entry)
         if key is not None:
+            self._counts[key] = self._counts.get(key, 0) + 1
+            if self._on_exact is not None:
+                self._on_exact(key, entry)
+                return
             self.by_key.setdefault(key, []).append(entry)
+        self.entries.append(entry)
+
+    def count(self, key):
+        """How many entries (distinct where their ids are known) hold one declared key exactly."""
+        return self._counts.get(key if type(key) is str else key_text(key), 0)
 
     def found(self, key):
         """The entries of one declared key ([] when none)."""
-        return self.by_key.get(key_text(key), [])
+        return self.by_key.get(key if type(key) is str else key_text(key), [])
 
     def variants(self):
         """{declared key: [stored keys]} of the keys found only in another case."""
         return dict((key, sorted(set(key_text(entry['values'].get(self.key_field)) for entry in entries)))
-                    for key, entries in self._variants.items() if key not in self.by_key)
+                    for key, entries in self._variants.items() if key not in self._counts)
 
     def found_in_any_case(self, key):
         """The entries of one declared key, else those whose key differs only by case (for names AR matches
@@ -176,10 +195,10 @@ class KeyedRead(object):
 
     def missing(self):
         """The declared keys not found exactly (yet)."""
-        return [key for key in self.keys or [] if key not in self.by_key]
+        return [key for key in self.keys or [] if key not in self._counts]
 
     def complete(self):
-        return self.keys is not None and len(self.by_key) == len(self.keys)
+        return self.keys is not None and len(self._counts) == len(self.keys)
 
 
 def read_by_keys(client, form, key_field, keys, base_query=None, fields=None, sort=None, limit=0, page_size=500,

@@ -111,6 +111,8 @@ def selection_label(field, value):
 
 
 def values_equal(field, declared, current):
+    if declared == current:
+        return True  # the same value has the same key, whatever the field: the common case of a bulk run
     if field in SELECTIONS:
         return selection_key(field, declared) == selection_key(field, current)
     return text_key(declared) == text_key(current)

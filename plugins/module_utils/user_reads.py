@@ -33,7 +33,7 @@ def read_population(client, found, fields, form, page_size):
     # than the scan)
     batches = chunk_count_at_least(LOGIN, found.missing())
     if batches > 2:
-        for spent, page in enumerate(scan(client, form, None, read_fields(fields), page_size), 1):
+        for spent, page in enumerate(scan(client, form, None, read_fields(fields), page_size, ahead=True), 1):
             for entry in page:
                 found.offer(entry)
             if spent >= batches or found.complete():
@@ -49,16 +49,19 @@ def scan_purge_scope(client, found, purge_query, fields, form, page_size):
     The scan fetches the fields the plans compare, so declared users inside the scope need no second read.
     """
     unlisted = []
-    for page in scan(client, form, purge_query, read_fields(fields), page_size):
+    for page in scan(client, form, purge_query, read_fields(fields), page_size, ahead=True):
         for entry in page:
             if entry['values'].get(LOGIN) and not found.offer(entry):
                 unlisted.append(entry)
     return unlisted
 
 
-def read_users(client, logins, fields, form, page_size, purge_query=None):
-    """(KeyedRead of the logins, the entries of the purge scope that are not declared)."""
-    found = KeyedRead(LOGIN, logins)
+def read_users(client, logins, fields, form, page_size, purge_query=None, on_exact=None):
+    """(KeyedRead of the logins, the entries of the purge scope that are not declared).
+
+    :param on_exact: see KeyedRead: the declared users' entries handed over as they arrive, not kept.
+    """
+    found = KeyedRead(LOGIN, logins, on_exact=on_exact)
     unlisted = scan_purge_scope(client, found, purge_query, fields, form, page_size) if purge_query else []
     if not found.complete():
         read_population(client, found, fields, form, page_size)

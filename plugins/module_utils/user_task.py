@@ -101,6 +101,8 @@ def declared_specs(module):
         if isinstance(parsed, UsersFileError):
             module.fail_json(msg='nothing was sent: %s' % parsed)
         items, labels = parsed  # kept out of params: the result would echo them back
+        # the specs are all that is needed from here on: 100,000 parsed items held to the end were 30 MB
+        _FILE_ITEMS.pop(params['_users_file_content'], None)
     single = items is None
     if single:
         if params['purge'] or params['purge_query']:
@@ -187,7 +189,7 @@ def run(module, client, specs, single):
     settings['purge_exclude'] = list(params['purge_exclude'] or []) + [client.login_name]
     try:
         named_fields(client, specs, params['form'])
-        plans = plan_all(client, specs, resolver, settings, params['page_size'])
+        plans = plan_all(client, specs, resolver, settings, params['page_size'], hold_unchanged=single)
         replan = replanning(specs, resolver, settings)
         for plan in plans[:len(specs)]:  # plans of the specs come first, in their order (then the purge's)
             plan.replan = replan

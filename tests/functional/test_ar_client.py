@@ -1,6 +1,7 @@
 """The AR client against the running simulator: auth, retries, lost replies, paging, errors, secrets."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -270,6 +271,43 @@ def test_paging_returns_every_row_when_the_server_cap_is_below_the_page_size(sim
     gets = api_requests(sim, ['GET'])
     assert len(gets) == 13  # 12 full pages of 100, one of 37, none past the end
     assert all(r['query']['limit'] == '500' for r in gets)
+
+
+def test_reading_ahead_asks_for_each_page_at_the_offset_the_last_one_reached(sim):
+    sim.seed_users(1234)
+    sim.configure(server_cap=100)  # short pages: the next offset is known only once a page is in
+    client = client_for(sim)
+    pages = list(client.list_pages('User', fields=['Login Name'], page_size=500, ahead=True))
+    assert [len(page) for page in pages] == [100] * 12 + [37]
+    names = [entry['values']['Login Name'] for page in pages for entry in page]
+    assert len(set(names)) == 1237 == len(sim.state()['users'])
+    assert [r['query'].get('offset') for r in api_requests(sim, ['GET'])] == [str(100 * n) for n in range(13)]
+
+
+def test_a_reader_that_stops_early_waits_for_the_page_asked_ahead_and_leaves_no_thread(sim):
+    sim.seed_users(300)
+    client = client_for(sim)
+
+    def readers():  # the simulator serves in threads of its own: only the pool's are the reader's
+        return [thread for thread in threading.enumerate() if thread.name.startswith('ThreadPoolExecutor')]
+    before = readers()
+    pages = client.list_pages('User', fields=['Login Name'], page_size=100, ahead=True)
+    assert len(next(pages)) == 100
+    pages.close()
+    assert readers() == before
+    assert [r['query'].get('offset') for r in api_requests(sim, ['GET'])] == ['0', '100']  # one page ahead, no more
+
+
+def test_proxies_are_read_from_the_environment_once_with_no_proxy_honoured(sim, monkeypatch):
+    for name in ('NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:9')  # nothing listens there
+    assert client_for(sim).session.proxies.get('http') == 'http://127.0.0.1:9'
+    monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+    direct = client_for(sim)
+    assert 'http' not in direct.session.proxies and not direct.session.trust_env
+    monkeypatch.delenv('NO_PROXY')  # the environment is not walked again for every request
+    assert direct.login() and sim.log[-1]['path'] == '/api/jwt/login'
 
 
 def test_paging_honours_the_total_limit(sim):

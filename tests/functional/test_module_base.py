@@ -72,7 +72,7 @@ def test_item_passwords_are_masked_in_every_early_failure(sim, args):
 
 
 def test_an_unexpected_exception_is_a_clean_failure_with_a_redacted_traceback(sim, monkeypatch):
-    def explode(client, *_args):
+    def explode(client, *_args, **_kwargs):
         list(client.list_entries('User', page_size=1, limit=1))  # logged in by now
         raise RuntimeError('boom near %s' % ADMIN_PASSWORD)
     monkeypatch.setattr(user_task, 'plan_all', explode)

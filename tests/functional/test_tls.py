@@ -78,3 +78,9 @@ def test_a_redirect_names_where_it_points(tmp_path):
     assert result['failed'] is True
     assert 'HTTP 301, a redirect to https://acme.example.com/api/jwt/login' in result['msg']
     assert 'redirect-pw-1' not in repr(result)
+
+
+def test_a_ca_bundle_from_the_environment_serves_when_no_ca_path_is_given(tls_sim, tls_files, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', tls_files['ca'])  # read once with the client, as requests would
+    result = run_module('helix_user_info', connection(tls_sim, login_name=['jdoe']))
+    assert result.get('failed') is not True and result['count'] == 1, result

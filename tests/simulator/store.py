@@ -39,6 +39,9 @@ def check_password(stored, password):
     return hmac.compare_digest(digest, hashlib.sha256((salt + password).encode()).hexdigest())
 
 
+_UNRENDERED = object()
+
+
 def _detached(row):
     """A copy of a rendered row that callers may change without touching the cache."""
     return {name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value for name, value in row.items()}
@@ -183,7 +186,8 @@ class EntryStore:
                 rows.sort(key=self._sort_key(form.definition.field(name)), reverse=descending)
             page = rows[offset:offset + size] if size else rows[offset:]
             id_name = form.definition.id_name
-            result = [(v[id_name], self._render(form, v, names)) for v in page]
+            fields = self._fields_of(form, names)  # looked up once per page, not once per entry and field
+            result = [(v[id_name], self._render(form, v, names, fields)) for v in page]
             return result, offset + len(page) < len(rows)
 
     def get(self, form_name, entry_id, field_refs=None):
@@ -565,25 +569,38 @@ class EntryStore:
         labels = form.definition.field("Status").labels
         return {str(labels.get(index, index)): dict(change) for index, change in history.items()}
 
-    def _render(self, form, values, names=None):
-        """API-shaped values (cached per entry); names selects fields."""
-        entry_id = values[form.definition.id_name]
-        full = form.rendered.get(entry_id)
-        if full is None:
-            full = {}
-            for field in form.definition.fields:
-                value = values.get(field.name)
-                if value is not None:
-                    if field.kind == "selection":
-                        value = field.labels.get(value, value)
-                    elif field.kind == "date":
-                        value = iso(value)
-                    elif field.kind == "password":
-                        value = "***"
-                    elif field.kind == "history":
-                        value = self._history(form, value)
-                full[field.name] = value
-            form.rendered[entry_id] = full
+    @staticmethod
+    def _fields_of(form, names):
+        """[(name, FieldDef)] of the names a read asks for (None: every field of the form)."""
         if names is None:
-            return full
-        return {name: full[name] for name in names}
+            return [(field.name, field) for field in form.definition.fields]
+        return [(name, form.definition.field(name)) for name in names]
+
+    def _render(self, form, values, names=None, fields=None):
+        """API-shaped values; names selects fields (fields: their _fields_of, when the caller has them). Each field
+        is rendered once per entry, when first asked for (cached until the entry changes): a page of seven fields
+        need not render dates and histories it omits."""
+        entry_id = values[form.definition.id_name]
+        cached = form.rendered.get(entry_id)
+        if cached is None:
+            cached = form.rendered[entry_id] = {}
+        shown = {}
+        for name, field in fields or self._fields_of(form, names):
+            value = cached.get(name, _UNRENDERED)
+            if value is _UNRENDERED:
+                value = cached[name] = self._rendered_value(form, field, values.get(name))
+            shown[name] = value
+        return shown
+
+    def _rendered_value(self, form, field, value):
+        if value is None:
+            return None
+        if field.kind == "selection":
+            return field.labels.get(value, value)
+        if field.kind == "date":
+            return iso(value)
+        if field.kind == "password":
+            return "***"
+        if field.kind == "history":
+            return self._history(form, value)
+        return value

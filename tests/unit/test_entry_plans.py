@@ -311,7 +311,8 @@ def test_read_selected_combines_query_and_filters_and_asks_for_field_1():
     params = dict(form='F', query=" 'X' > 1 ", filters={'B': 'y"z'}, fields=['A'], sort='A.asc', limit=5, page_size=2)
     assert read_selected(client, params).entries == [dict(entry_id='E1', values={'A': 1})]
     params = client.calls[0][2]
-    assert params == dict(q='(\'X\' > 1) AND (\'B\' = "y""z")', fields=['1', 'A'], sort='A.asc', page_size=2, limit=5)
+    assert params == dict(q='(\'X\' > 1) AND (\'B\' = "y""z")', fields=['1', 'A'], sort='A.asc', page_size=2, limit=5,
+                          ahead=True)
     empty = ClientDouble([row('E1')])
     assert read_selected(empty, dict(form='F', filters={'B': []})).entries == [] and empty.calls == []
 

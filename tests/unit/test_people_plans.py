@@ -28,7 +28,7 @@ class Client(NoFieldMetadata):
         self.forms = forms
         self.reads, self.writes = [], []
 
-    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0):
+    def list_entries(self, form, q=None, fields=None, sort=None, page_size=500, limit=0, ahead=False):
         self.reads.append((form, q))
         if form not in self.forms:
             from ansible_collections.helix.users.plugins.module_utils.errors import ARMessage, HelixAPIError

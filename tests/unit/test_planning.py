@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.helix.users.plugins.module_utils.bulk import compact_diff, summarize, validate_items
+from ansible_collections.helix.users.plugins.module_utils.bulk import compact_diff, plan_all, summarize, validate_items
 from ansible_collections.helix.users.plugins.module_utils.groups import GroupResolver, join_group_list, split_group_list
 from ansible_collections.helix.users.plugins.module_utils.reads import KeyedRead
 from ansible_collections.helix.users.plugins.module_utils.user_form import (
@@ -14,6 +14,7 @@ from ansible_collections.helix.users.plugins.module_utils.user_form import (
     values_equal,
 )
 from ansible_collections.helix.users.plugins.module_utils.users import UserError, plan_user
+from ansible_collections.helix.users.plugins.module_utils.writes import WriteError
 
 GROUPS = {'1': 'Administrator', '1000000001': 'Service Desk', '1000000002': 'Incident Master'}
 
@@ -197,6 +198,55 @@ def test_a_keyed_read_keeps_an_id_once_and_never_merges_entries_without_one():
     for entry_id in ('1', '1', None, None):
         found.offer(dict(entry_id=entry_id, values={'Login Name': 'a'}))
     assert [entry['entry_id'] for entry in found.entries] == ['1', None, None]
+
+
+def test_a_streamed_keyed_read_hands_each_entry_over_once_and_keeps_only_counts():
+    handed = []
+    found = KeyedRead('Login Name', ['jdoe', 'ASmith', 'bob'], on_exact=lambda key, entry: handed.append((key, entry)))
+    for entry_id, login in (('1', 'jdoe'), ('1', 'jdoe'), ('2', 'JDOE'), ('3', 'asmith'), (None, 'bob'), (None, 'bob')):
+        found.offer(dict(entry_id=entry_id, values={'Login Name': login}))
+    assert [(key, entry['entry_id']) for key, entry in handed] == [('jdoe', '1'), ('bob', None), ('bob', None)]
+    assert found.entries == [] and found.by_key == {} and found.found('jdoe') == []  # nothing held
+    assert (found.count('jdoe'), found.count('bob'), found.count('ASmith')) == (1, 2, 0)  # no id: never merged
+    assert found.variants() == {'ASmith': ['asmith']} and found.missing() == ['ASmith'] and not found.complete()
+
+
+class UserFormDouble(GroupFormDouble):
+    """The resolver's Group form, and a User form holding the given entries (the reads keep the exact keys)."""
+
+    def __init__(self, users):
+        super(UserFormDouble, self).__init__()
+        self.users = users
+
+    def list_entries(self, form, **_ignored):
+        if form == 'Group':
+            return super(UserFormDouble, self).list_entries(form)
+        return [dict(values=dict(values, **{'Request ID': entry_id})) for entry_id, values in self.users]
+
+
+def planned(users, specs, hold_unchanged=True):
+    client = UserFormDouble(users)
+    settings = dict(form='User', purge=False, purge_query=None, status_rule=StatusRule())
+    return plan_all(client, specs, GroupResolver(client), settings, 500, hold_unchanged=hold_unchanged)
+
+
+def test_users_are_planned_as_their_entries_arrive_in_the_order_declared():
+    users = [('000000000000042', stored()['values']), ('000000000000043', stored(**{'Login Name': 'asmith'})['values'])]
+    plans = planned(users, [spec(login_name='asmith'), spec(login_name='newbie', full_name='New', license_type='Read'), spec(email='j@x.org')],
+                    hold_unchanged=False)
+    assert [(plan.login, plan.action, plan.entry_id) for plan in plans] == [
+        ('asmith', 'unchanged', '000000000000043'), ('newbie', 'created', None), ('jdoe', 'updated', '000000000000042')]
+    assert plans[0].current is None  # an unchanged user's values are not held in a bulk run
+    assert plans[2].current['Login Name'] == 'jdoe'  # a user written keeps what was read (guards, diff)
+    assert planned(users, [spec(login_name='asmith')])[0].current['Login Name'] == 'asmith'  # a single run keeps it
+
+
+def test_a_login_two_entries_hold_is_refused_though_the_first_was_planned_as_it_arrived():
+    users = [('000000000000042', stored()['values']), ('000000000000043', stored()['values'])]
+    with pytest.raises(WriteError) as caught:
+        planned(users, [spec(email='j@x.org'), spec(login_name='bob', full_name='Bob', license_type='Read')])
+    assert caught.value.result['problems'] == [
+        "user 'jdoe': 2 entries of form 'User' have this Login Name; a login must find one user"]
 
 
 # ------------------------------------------------------------------ results
