@@ -133,7 +133,7 @@ class KeyedRead(object):
         self._counts = {}
         # text keys (all of them, in a bulk run of 100,000 users) are taken as they are: key_text is for the others
         self.keys = None if keys is None else list(dict.fromkeys(
-            text for text in (key if type(key) is str else key_text(key) for key in keys) if text))
+            text for text in (key if isinstance(key, str) else key_text(key) for key in keys) if text))
         self._exact = None if keys is None else set(self.keys)
         self._folded = {}
         for key in self.keys or []:
@@ -150,7 +150,7 @@ class KeyedRead(object):
             return True
         # field 1 is the entry id, whatever name it comes back under
         stored = entry['entry_id'] if self.key_field == FIELD_ONE else entry['values'].get(self.key_field)
-        if type(stored) is not str:
+        if not isinstance(stored, str):
             stored = key_text(stored)
         if not stored:
             return False
@@ -177,11 +177,11 @@ class KeyedRead(object):
 
     def count(self, key):
         """How many entries (distinct where their ids are known) hold one declared key exactly."""
-        return self._counts.get(key if type(key) is str else key_text(key), 0)
+        return self._counts.get(key if isinstance(key, str) else key_text(key), 0)
 
     def found(self, key):
         """The entries of one declared key ([] when none)."""
-        return self.by_key.get(key if type(key) is str else key_text(key), [])
+        return self.by_key.get(key if isinstance(key, str) else key_text(key), [])
 
     def variants(self):
         """{declared key: [stored keys]} of the keys found only in another case."""

@@ -306,6 +306,7 @@ class SimulatorApp:
         if claims["sub"] not in self.sim.settings.admin_users:
             raise ARError(403, FORM_NO_ACCESS, "webhooks are registered by administrators only")
         return claims
+
     def _change_meanwhile(self, form, entry_id):
         """conflict_on_update: another user's write of conflict_values (the fields this form has) to the entry."""
         store = self.sim.store
