@@ -31,8 +31,9 @@ VERSIONS = {
 # The oldest and the newest supported core also run the functional suite (meta/runtime.yml: requires_ansible).
 FUNCTIONAL = ('2.17', '2.21')
 FUNCTIONAL_PATHS = ['tests/unit', 'tests/functional', 'tests/simulator_tests']
-# What the functional suite imports besides ansible-core; their pins come from requirements-dev.txt.
-TEST_LIBRARIES = ('requests', 'pytest', 'pytest-xdist', 'hypothesis', 'werkzeug', 'lark', 'pyjwt', 'trustme')
+# What the functional suite imports besides ansible-core (aiohttp: the event source's webhook listener); their pins come
+# from requirements-dev.txt.
+TEST_LIBRARIES = ('requests', 'pytest', 'pytest-xdist', 'hypothesis', 'werkzeug', 'lark', 'pyjwt', 'trustme', 'aiohttp')
 
 
 def sort_key(version):
