@@ -181,17 +181,18 @@ def plan_all(client, specs, resolver, settings, page_size, hold_unchanged=True):
     by_login = dict((spec['login_name'], spec) for spec in specs)
     planned = {}  # login -> its plan, or the UserError that stops it
 
+    def plan_or_error(spec, entry):
+        try:
+            return plan_user(spec, entry, resolver, status_rule, form)
+        except UserError as exc:
+            return exc
+
     def plan_stored(login, entry):
         if login in planned:
             return  # a second entry of one login: refused below, by the count
-        try:
-            plan = plan_user(by_login[login], entry, resolver, status_rule, form)
-        except UserError as exc:
-            planned[login] = exc
-            return
-        if plan.action == 'unchanged' and not hold_unchanged:
+        plan = planned[login] = plan_or_error(by_login[login], entry)
+        if not hold_unchanged and not isinstance(plan, UserError) and plan.action == 'unchanged':
             plan.current = None
-        planned[login] = plan
 
     found, unlisted = read_users(client, list(by_login), fields_to_read(specs), form, page_size,
                                  purge_query=settings['purge_query'] if settings.get('purge') else None,
@@ -204,18 +205,15 @@ def plan_all(client, specs, resolver, settings, page_size, hold_unchanged=True):
         if login in conflicts:
             problems.append('user %r: the tenant has %s, which differs only by case; declare the login exactly'
                             ' as it is stored' % (login, ', '.join(repr(other) for other in conflicts[login])))
-            continue
-        if count > 1:
+        elif count > 1:
             problems.append('user %r: %d entries of form %r have this Login Name; a login must find one user' % (
                 login, count, form))
-            continue
-        try:
-            plan = planned.pop(login) if count else plan_user(spec, None, resolver, status_rule, form)
+        else:
+            plan = planned.pop(login) if count else plan_or_error(spec, None)
             if isinstance(plan, UserError):
-                raise plan
-            plans.append(plan)
-        except UserError as exc:
-            problems.append(str(exc))
+                problems.append(str(plan))
+            else:
+                plans.append(plan)
     if problems:
         raise WriteError('nothing was written: %d user%s cannot be declared: %s' % (
             len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)), result=dict(problems=problems))

@@ -55,21 +55,17 @@ class EntryCalls(object):
         """
         offset = 0
         page_size = max(1, int(page_size))
+
+        def page_at(at):
+            return self._list_page(form, q, fields, sort, at, page_size if not limit else min(page_size, limit - at))
         pool = ThreadPoolExecutor(max_workers=1) if ahead else None
         pending = None
         try:
             while True:
-                want = page_size if not limit else min(page_size, limit - offset)
-                if pending is not None:
-                    entries, more = pending.result()
-                else:
-                    entries, more = self._list_page(form, q, fields, sort, offset, want)
+                entries, more = pending.result() if pending is not None else page_at(offset)
                 offset += len(entries)
                 more = more and bool(entries) and not (limit and offset >= limit)
-                pending = None
-                if more and pool is not None:
-                    want = page_size if not limit else min(page_size, limit - offset)
-                    pending = pool.submit(self._list_page, form, q, fields, sort, offset, want)
+                pending = pool.submit(page_at, offset) if more and pool is not None else None
                 if entries:
                     yield entries
                 if not more:

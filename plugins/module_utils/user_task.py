@@ -156,9 +156,6 @@ def named_fields(client, specs, form):
     """Every spec's fields by the names the form gives them, before anything is read: ids resolved through the
     form's field metadata, unknown names refused (naming the closest), selection values as the server's labels,
     and the fields checked again as named. WriteError naming every problem."""
-    refs = list(dict.fromkeys(ref for spec in specs for ref in (spec.get('fields') or {})))
-    if not refs:
-        return
     problems = []
     for spec in specs:
         if spec.get('fields'):
